@@ -1,0 +1,109 @@
+package io.nightshift.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nightshift.NightshiftException;
+import io.nightshift.config.JobConfig;
+import io.nightshift.spark.Predictor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The run manifest: what was read, written and rejected (per reason), which model (sha256, size,
+ * bytes shipped), what each executor really ran on, timings. Written as JSON to {@code
+ * <output>/_nightshift/manifest-<run.date>.json} (the night's latest) and {@code
+ * runs/<run.id>.json}. Holds no secrets: reader options are listed by key only.
+ */
+final class Manifest {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final JobConfig config;
+  private final Predictor predictor;
+  private final RunSummary summary;
+  private final Progress progress;
+  private String status = "running";
+  private String message = "";
+
+  Manifest(JobConfig config, Predictor predictor, RunSummary summary, Progress progress) {
+    this.config = config;
+    this.predictor = predictor;
+    this.summary = summary;
+    this.progress = progress;
+  }
+
+  void status(String status, String message) {
+    this.status = status;
+    this.message = message;
+  }
+
+  Map<String, Object> toMap(long startNanos, List<String> partitions) {
+    double secs = (System.nanoTime() - startNanos) / 1e9;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run_id", config.run().id());
+    m.put("run_date", config.run().date());
+    m.put("status", status);
+    if (!message.isEmpty()) {
+      m.put("message", Redact.text(message));
+    }
+    m.put("finished_at", Instant.now().toString());
+    m.put("input", Map.of(
+        "path", Redact.text(config.input().path()),
+        "format", config.input().format().name().toLowerCase(),
+        "option_keys", List.copyOf(config.input().options().keySet())));
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("uri", Redact.text(config.model().uri()));
+    model.put("sha256", predictor.modelSha256());
+    model.put("size_bytes", predictor.modelSize());
+    model.put("shipped_bytes", predictor.shippedSize());
+    model.put("device", config.model().device().name().toLowerCase());
+    m.put("model", model);
+    Map<String, Object> rows = new LinkedHashMap<>();
+    rows.put("read", summary.rowsRead());
+    rows.put("written", summary.rowsWritten());
+    rows.put("rejected", summary.rowsRejected());
+    rows.put("rejected_by_reason", summary.rejectedByReason());
+    rows.put("spark_records_read", progress.sparkRowsRead());
+    rows.put("spark_records_written", progress.sparkRowsWritten());
+    m.put("rows", rows);
+    m.put("batches", summary.batches());
+    m.put("batches_bisected", summary.bisections());
+    m.put("failed_task_attempts", progress.failedAttempts());
+    m.put("executors", summary.executors());
+    m.put("output", Map.of(
+        "path", Redact.text(config.output().path()),
+        "format", config.output().format().name().toLowerCase(),
+        "partitions_written", partitions,
+        "rejected_path", Redact.text(config.output().rejectedPath())));
+    m.put("wall_seconds", Math.round(secs * 1000) / 1000.0);
+    m.put("rows_per_second", Math.round(summary.rowsRead() / Math.max(secs, 1e-3)));
+    m.put("inference_seconds", Math.round(summary.inferNanos() / 1e6) / 1000.0);
+    return m;
+  }
+
+  /** Writes the manifest under {@code base} ({@code <output>/_nightshift}). */
+  void write(String base, long startNanos, List<String> partitions) {
+    Configuration conf = SparkSession.active().sparkContext().hadoopConfiguration();
+    Map<String, Object> map = toMap(startNanos, partitions);
+    try {
+      byte[] bytes = JSON.writeValueAsBytes(map);
+      for (Path p : List.of(
+          new Path(base, "manifest-" + config.run().date() + ".json"),
+          new Path(base, "runs/" + config.run().id() + ".json"))) {
+        FileSystem fs = p.getFileSystem(conf);
+        try (OutputStream out = fs.create(p, true)) {
+          out.write(bytes);
+        }
+      }
+    } catch (IOException e) {
+      throw new NightshiftException(e, "cannot write the manifest under %s: %s", base, Redact.message(e));
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.nightshift.job;
+
+import io.nightshift.ExitCode;
+import io.nightshift.NightshiftException;
+import io.nightshift.config.JobConfig;
+import io.nightshift.config.JobConfigParser;
+import io.nightshift.model.ModelSignature;
+import io.nightshift.spark.Predictor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line, for {@code deploy/nightshift} (embedded Spark) and {@code spark-submit} alike:
+ *
+ * <pre>
+ *   run      --config FILE [--set key=value ...]   score a dataset
+ *   validate --config FILE [--set key=value ...]   every pre-launch check, no inference
+ *   inspect  --model FILE                          a model's inputs and outputs
+ * </pre>
+ *
+ * Exit codes: 0 ok, 1 failure, 2 config or validation, 3 error budget exceeded.
+ */
+public final class Nightshift {
+  private static final Logger LOG = LoggerFactory.getLogger(Nightshift.class);
+  static final String USAGE =
+      "usage: nightshift run --config FILE [--set key=value ...]\n"
+          + "       nightshift validate --config FILE [--set key=value ...]\n"
+          + "       nightshift inspect --model FILE";
+
+  private Nightshift() {}
+
+  public static void main(String[] args) {
+    int code = execute(args);
+    System.exit(code);
+  }
+
+  /** Runs a command and returns its exit code; prints one error line on failure. */
+  public static int execute(String[] args) {
+    try {
+      return dispatch(args).code();
+    } catch (NightshiftException e) {
+      System.err.println("nightshift: " + Redact.message(e));
+      LOG.debug("Failure detail", e);
+      return e.exitCode().code();
+    } catch (RuntimeException e) {
+      NightshiftException cause = find(e);
+      if (cause != null) {
+        System.err.println("nightshift: " + Redact.message(cause));
+        LOG.error("Run failed", e);
+        return cause.exitCode().code();
+      }
+      System.err.println("nightshift: failed: " + Redact.message(e));
+      LOG.error("Run failed", e);
+      return ExitCode.FAILURE.code();
+    }
+  }
+
+  private static NightshiftException find(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof NightshiftException n) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  static ExitCode dispatch(String[] args) {
+    if (args.length == 0) {
+      throw NightshiftException.invalid("no command given\n%s", USAGE);
+    }
+    String command = args[0];
+    String config = null;
+    String model = null;
+    List<String> sets = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (i + 1 >= args.length && (a.equals("--config") || a.equals("--set") || a.equals("--model"))) {
+        throw NightshiftException.invalid("%s needs a value\n%s", a, USAGE);
+      }
+      switch (a) {
+        case "--config" -> config = args[++i];
+        case "--set" -> sets.add(args[++i]);
+        case "--model" -> model = args[++i];
+        default -> throw NightshiftException.invalid("unknown argument '%s'\n%s", a, USAGE);
+      }
+    }
+    switch (command) {
+      case "run", "validate" -> {
+        if (config == null) {
+          throw NightshiftException.invalid("%s needs --config FILE\n%s", command, USAGE);
+        }
+        JobConfig job = JobConfigParser.parse(Path.of(config), sets);
+        SparkSession spark = JobSession.get(job);
+        job = QualifiedPaths.of(job, spark.sparkContext().hadoopConfiguration());
+        NightlyRun run = new NightlyRun(spark, job);
+        if (command.equals("validate")) {
+          NightlyRun.Prepared p = run.prepare(null);
+          System.out.println("valid: " + config);
+          System.out.println("model " + job.model().uri() + " sha256 " + p.predictor().modelSha256());
+          System.out.println("result schema: " + p.resultSchema().simpleString());
+          return ExitCode.OK;
+        }
+        return run.run();
+      }
+      case "inspect" -> {
+        if (model == null) {
+          throw NightshiftException.invalid("inspect needs --model FILE\n%s", USAGE);
+        }
+        System.out.println(Inspect.describe(model, new Configuration()));
+        return ExitCode.OK;
+      }
+      default -> throw NightshiftException.invalid("unknown command '%s'\n%s", command, USAGE);
+    }
+  }
+}

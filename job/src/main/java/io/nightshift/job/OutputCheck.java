@@ -1,0 +1,38 @@
+package io.nightshift.job;
+
+import io.nightshift.NightshiftException;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
+
+/** Checks, without writing anything, that the output path can be written. */
+final class OutputCheck {
+  private OutputCheck() {}
+
+  static void writable(String output, Configuration conf) {
+    Path path = new Path(output);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      Path p = path;
+      while (p != null && !fs.exists(p)) {
+        p = p.getParent();
+      }
+      if (p == null) {
+        throw NightshiftException.invalid("output.path: no existing folder above %s", output);
+      }
+      FileStatus status = fs.getFileStatus(p);
+      if (!status.isDirectory()) {
+        throw NightshiftException.invalid("output.path: %s is a file, not a folder", p);
+      }
+      fs.access(p, FsAction.WRITE);
+    } catch (AccessControlException e) {
+      throw NightshiftException.invalid(e, "output.path: %s is not writable: %s", output, Redact.message(e));
+    } catch (IOException e) {
+      throw NightshiftException.invalid(e, "output.path: cannot reach %s: %s", output, Redact.message(e));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.nightshift.job;
+
+import io.nightshift.NightshiftException;
+import io.nightshift.config.JobConfig;
+import io.nightshift.config.JobConfig.InputSpec;
+import io.nightshift.config.JobConfig.ModelSpec;
+import io.nightshift.config.JobConfig.OutputSpec;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Makes the job's paths absolute URIs on the driver, so executors (whose working folder differs)
+ * resolve them to the same place.
+ */
+final class QualifiedPaths {
+  private QualifiedPaths() {}
+
+  static JobConfig of(JobConfig c, Configuration conf) {
+    InputSpec in = c.input();
+    ModelSpec m = c.model();
+    OutputSpec out = c.output();
+    return new JobConfig(
+        new InputSpec(q(in.path(), conf, "input.path"), in.format(), in.options(), in.columns(), in.schemaDdl()),
+        new ModelSpec(q(m.uri(), conf, "model.uri"), m.sha256(), m.device(), m.threads(), m.resourceName(),
+            m.requireGpu(), m.sessionCacheSize()),
+        c.inference(),
+        new OutputSpec(q(out.path(), conf, "output.path"), out.format(), out.passThrough(), out.partitionBy(),
+            out.mode(), q(out.rejectedPath(), conf, "output.rejected-path"), out.maxRejectedRatio()),
+        c.run());
+  }
+
+  private static String q(String path, Configuration conf, String key) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(conf).makeQualified(p).toString();
+    } catch (IOException | IllegalArgumentException e) {
+      throw NightshiftException.invalid(e, "%s: cannot resolve '%s': %s", key, Redact.text(path), Redact.message(e));
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.nightshift.arrow;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.nightshift.NightshiftException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * Off-heap storage for one model input of one batch, row-major [rows, width], in Arrow memory
+ * from a task's allocator. {@link #tensor} wraps a range of rows as an {@link OnnxTensor} over the
+ * same memory: ONNX Runtime reads it in place, no copy. Reused batch after batch; grows when a
+ * batch needs more. Not thread-safe: one per task. Close it (and every tensor made from it first).
+ */
+public final class TensorBuffer implements AutoCloseable {
+  private final BufferAllocator allocator;
+  private final OnnxJavaType type;
+  private final int elementSize;
+  private ArrowBuf buf;
+  private int width;
+
+  public TensorBuffer(BufferAllocator allocator, OnnxJavaType type, int rows, int width) {
+    this.allocator = allocator;
+    this.type = type;
+    this.elementSize = elementSize(type);
+    this.width = width;
+    this.buf = allocator.buffer((long) Math.max(1, rows) * Math.max(1, width) * elementSize);
+  }
+
+  /** The tensor element type. */
+  public OnnxJavaType type() {
+    return type;
+  }
+
+  /** Values per row. */
+  public int width() {
+    return width;
+  }
+
+  /** Sets the row width for the next batch (variable-length inputs), growing the buffer if needed. */
+  public void reshape(int rows, int newWidth) {
+    this.width = newWidth;
+    ensureCapacity((long) rows * newWidth * elementSize);
+  }
+
+  private void ensureCapacity(long bytes) {
+    if (buf.capacity() < bytes) {
+      ArrowBuf bigger = allocator.buffer(Math.max(bytes, buf.capacity() * 2));
+      buf.close();
+      buf = bigger;
+    }
+  }
+
+  public void putFloat(int row, int col, float v) {
+    buf.setFloat(((long) row * width + col) * 4L, v);
+  }
+
+  public void putDouble(int row, int col, double v) {
+    buf.setDouble(((long) row * width + col) * 8L, v);
+  }
+
+  public void putLong(int row, int col, long v) {
+    buf.setLong(((long) row * width + col) * 8L, v);
+  }
+
+  public void putInt(int row, int col, int v) {
+    buf.setInt(((long) row * width + col) * 4L, v);
+  }
+
+  /** Writes {@code v} converted to this buffer's element type. */
+  public void put(int row, int col, double v) {
+    switch (type) {
+      case FLOAT -> putFloat(row, col, (float) v);
+      case DOUBLE -> putDouble(row, col, v);
+      case INT64 -> putLong(row, col, (long) v);
+      case INT32 -> putInt(row, col, (int) v);
+      default -> throw new IllegalStateException("unsupported tensor type " + type);
+    }
+  }
+
+  /** Writes an integer value converted to this buffer's element type (no float rounding). */
+  public void putIntegral(int row, int col, long v) {
+    switch (type) {
+      case FLOAT -> putFloat(row, col, v);
+      case DOUBLE -> putDouble(row, col, v);
+      case INT64 -> putLong(row, col, v);
+      case INT32 -> putInt(row, col, Math.toIntExact(v));
+      default -> throw new IllegalStateException("unsupported tensor type " + type);
+    }
+  }
+
+  /**
+   * A tensor over rows [from, to) with shape {@code [to - from, dims...]} (dims multiply to the
+   * width). The caller closes the tensor before this buffer is written again or closed.
+   */
+  public OnnxTensor tensor(OrtEnvironment env, int from, int to, long[] dimsAfterBatch) {
+    long start = (long) from * width * elementSize;
+    long length = (long) (to - from) * width * elementSize;
+    ByteBuffer bytes = buf.nioBuffer(start, (int) length).order(ByteOrder.nativeOrder());
+    long[] shape = new long[dimsAfterBatch.length + 1];
+    shape[0] = to - from;
+    System.arraycopy(dimsAfterBatch, 0, shape, 1, dimsAfterBatch.length);
+    try {
+      return switch (type) {
+        case FLOAT -> OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
+        case DOUBLE -> OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
+        case INT64 -> OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
+        case INT32 -> OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
+        default -> throw new IllegalStateException("unsupported tensor type " + type);
+      };
+    } catch (OrtException e) {
+      throw new NightshiftException(e, "cannot create a %s tensor of shape %s: %s",
+          type, java.util.Arrays.toString(shape), e.getMessage());
+    }
+  }
+
+  /** Whether {@code type} can be fed from numeric columns. */
+  public static boolean supports(OnnxJavaType type) {
+    return type == OnnxJavaType.FLOAT
+        || type == OnnxJavaType.DOUBLE
+        || type == OnnxJavaType.INT64
+        || type == OnnxJavaType.INT32;
+  }
+
+  private static int elementSize(OnnxJavaType type) {
+    return switch (type) {
+      case FLOAT, INT32 -> 4;
+      case DOUBLE, INT64 -> 8;
+      default -> throw new IllegalArgumentException("unsupported tensor type " + type);
+    };
+  }
+
+  @Override
+  public void close() {
+    buf.close();
+  }
+}

@@ -1,0 +1,38 @@
+package io.nightshift.config;
+
+/** The closed sets of values some keys take. Spelled in job files in lower case with '-'. */
+public final class Enums {
+  private Enums() {}
+
+  /** input.format */
+  public enum InputFormat { PARQUET, CSV, JSON }
+
+  /** model.device */
+  public enum Device {
+    /** CUDA where Spark assigned the task a GPU, CPU otherwise (one WARN per executor). */
+    AUTO,
+    /** Never tries CUDA. */
+    CPU,
+    /** CUDA or fail. */
+    CUDA
+  }
+
+  /** inference.outputs.name.post */
+  public enum PostStep { NONE, SOFTMAX, ARGMAX, TOP_K }
+
+  /** inference.non-finite */
+  public enum NonFinitePolicy { REJECT, PASS }
+
+  /** output.format */
+  public enum OutputFormat { PARQUET, NOOP }
+
+  /** output.mode */
+  public enum WriteMode {
+    /** Replace only the partitions this run writes (the whole output when unpartitioned). */
+    OVERWRITE,
+    /** Add files next to what is there. */
+    APPEND,
+    /** Fail when the output path already holds data. */
+    ERROR_IF_EXISTS
+  }
+}

@@ -1,0 +1,77 @@
+package io.nightshift.config;
+
+import io.nightshift.config.Enums.Device;
+import io.nightshift.config.Enums.InputFormat;
+import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.config.Enums.OutputFormat;
+import io.nightshift.config.Enums.PostStep;
+import io.nightshift.config.Enums.WriteMode;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job, parsed once on the driver and validated: immutable and {@link Serializable}, so the
+ * parts executors need travel inside Spark closures. Executors never read raw config. Made by
+ * {@link JobConfigParser}; keys and defaults are in {@link JobProperties}.
+ */
+public record JobConfig(
+    InputSpec input, ModelSpec model, InferenceSpec inference, OutputSpec output, RunSpec run)
+    implements Serializable {
+
+  /** What to read. {@code schemaDdl} is empty to let Spark infer. */
+  public record InputSpec(
+      String path,
+      InputFormat format,
+      Map<String, String> options,
+      List<String> columns,
+      String schemaDdl)
+      implements Serializable {}
+
+  /** Which model, where it runs. {@code sha256} is empty when not pinned. */
+  public record ModelSpec(
+      String uri,
+      String sha256,
+      Device device,
+      int threads,
+      String resourceName,
+      boolean requireGpu,
+      int sessionCacheSize)
+      implements Serializable {}
+
+  /** How rows become tensors and tensors become result columns. */
+  public record InferenceSpec(
+      int batchSize,
+      List<InputMapping> inputs,
+      List<OutputMapping> outputs,
+      NonFinitePolicy nonFinite)
+      implements Serializable {}
+
+  /** Columns feeding one model input: N numeric columns as [batch, N], or one array column. */
+  public record InputMapping(String modelInput, List<String> columns) implements Serializable {}
+
+  /** One model output as one result column, after an optional post-step. */
+  public record OutputMapping(
+      String modelOutput, String column, PostStep post, int k, List<String> labels)
+      implements Serializable {
+
+    /** The second column top-k adds: the scores of the k classes. */
+    public String scoresColumn() {
+      return column + "_scores";
+    }
+  }
+
+  /** Where and how results are written. */
+  public record OutputSpec(
+      String path,
+      OutputFormat format,
+      List<String> passThrough,
+      List<String> partitionBy,
+      WriteMode mode,
+      String rejectedPath,
+      double maxRejectedRatio)
+      implements Serializable {}
+
+  /** Which night this is. */
+  public record RunSpec(String date, String id) implements Serializable {}
+}

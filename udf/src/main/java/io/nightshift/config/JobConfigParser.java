@@ -1,0 +1,412 @@
+package io.nightshift.config;
+
+import static io.nightshift.config.JobProperties.*;
+
+import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.Device;
+import io.nightshift.config.Enums.InputFormat;
+import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.config.Enums.OutputFormat;
+import io.nightshift.config.Enums.PostStep;
+import io.nightshift.config.Enums.WriteMode;
+import io.nightshift.config.JobConfig.InferenceSpec;
+import io.nightshift.config.JobConfig.InputMapping;
+import io.nightshift.config.JobConfig.InputSpec;
+import io.nightshift.config.JobConfig.ModelSpec;
+import io.nightshift.config.JobConfig.OutputMapping;
+import io.nightshift.config.JobConfig.OutputSpec;
+import io.nightshift.config.JobConfig.RunSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Turns a YAML job file plus {@code --set key=value} overrides into a validated {@link JobConfig}.
+ * Nested YAML maps become dotted keys; every key must be one {@link JobProperties} knows. Values
+ * may use {@code ${run.date}}, {@code ${run.id}} and {@code ${env.NAME}}. Every error names the
+ * key (or file) and the bad value.
+ */
+public final class JobConfigParser {
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final Pattern INPUT_NAME = Pattern.compile("inference\\.inputs\\.([^.]+)\\..+");
+  private static final Pattern OUTPUT_NAME = Pattern.compile("inference\\.outputs\\.([^.]+)\\..+");
+
+  private final String source;
+  private final Map<String, Object> values;
+  private final Set<String> used = new TreeSet<>();
+
+  private JobConfigParser(String source, Map<String, Object> values) {
+    this.source = source;
+    this.values = values;
+  }
+
+  /** Parses a job file with overrides ({@code key=value}, applied in order). */
+  public static JobConfig parse(Path file, List<String> overrides) {
+    if (!Files.isRegularFile(file)) {
+      throw NightshiftException.invalid("config file not found: %s", file.toAbsolutePath());
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw NightshiftException.invalid(e, "cannot read config file %s: %s", file, e.getMessage());
+    }
+    return parse(text, file.toString(), overrides);
+  }
+
+  /** Parses job-file text; {@code source} names it in errors. */
+  public static JobConfig parse(String yamlText, String source, List<String> overrides) {
+    Object root;
+    try {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+    } catch (YAMLException e) {
+      throw NightshiftException.invalid(e, "%s is not valid YAML: %s", source, e.getMessage());
+    }
+    Map<String, Object> flat = new LinkedHashMap<>();
+    if (root != null) {
+      if (!(root instanceof Map<?, ?> map)) {
+        throw NightshiftException.invalid("%s: the top level must be a map of sections", source);
+      }
+      flatten("", map, flat, source);
+    }
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) {
+        throw NightshiftException.invalid("--set '%s': expected key=value", override);
+      }
+      String key = override.substring(0, eq).trim();
+      flat.put(key, overrideValue(override.substring(eq + 1).trim()));
+    }
+    for (String key : flat.keySet()) {
+      if (!JobProperties.isKnown(key)) {
+        throw NightshiftException.invalid(
+            "%s: unknown key '%s' (see README, job-file reference)", source, key);
+      }
+    }
+    return new JobConfigParser(source, flat).build();
+  }
+
+  private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> out, String source) {
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = prefix + e.getKey();
+      Object v = e.getValue();
+      if (v instanceof Map<?, ?> child) {
+        flatten(key + ".", child, out, source);
+      } else if (v instanceof List<?> list) {
+        List<String> items = new ArrayList<>();
+        for (Object item : list) {
+          if (item instanceof Map<?, ?> || item instanceof List<?>) {
+            throw NightshiftException.invalid(
+                "%s: key '%s' must be a list of plain values", source, key);
+          }
+          items.add(scalar(item));
+        }
+        out.put(key, List.copyOf(items));
+      } else {
+        out.put(key, v == null ? null : scalar(v));
+      }
+    }
+  }
+
+  private static String scalar(Object v) {
+    if (v instanceof Date d) {
+      // YAML reads an unquoted 2026-11-28 as a timestamp; keep the date the user wrote.
+      return DateTimeFormatter.ISO_LOCAL_DATE.format(d.toInstant().atZone(ZoneOffset.UTC));
+    }
+    return String.valueOf(v);
+  }
+
+  private static Object overrideValue(String text) {
+    if (text.startsWith("[")) {
+      Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+      if (parsed instanceof List<?> list) {
+        return list.stream().map(JobConfigParser::scalar).toList();
+      }
+    }
+    return text;
+  }
+
+  private JobConfig build() {
+    RunSpec run = run();
+    Map<String, String> vars = Map.of("run.date", run.date(), "run.id", run.id());
+    values.replaceAll((k, v) -> substitute(k, v, vars));
+
+    InputSpec input =
+        new InputSpec(
+            required(INPUT_PATH),
+            Choices.parse(InputFormat.class, INPUT_FORMAT, string(INPUT_FORMAT, INPUT_FORMAT_DEFAULT)),
+            options(),
+            list(INPUT_COLUMNS),
+            string(INPUT_SCHEMA, ""));
+    String sha = string(MODEL_SHA256, "").toLowerCase();
+    if (!sha.isEmpty() && !SHA256.matcher(sha).matches()) {
+      throw invalidValue(MODEL_SHA256, sha, "64 hex digits");
+    }
+    ModelSpec model =
+        new ModelSpec(
+            required(MODEL_URI),
+            sha,
+            Choices.parse(Device.class, MODEL_DEVICE, string(MODEL_DEVICE, MODEL_DEVICE_DEFAULT)),
+            integer(MODEL_THREADS, MODEL_THREADS_DEFAULT, 0),
+            string(MODEL_RESOURCE_NAME, MODEL_RESOURCE_NAME_DEFAULT),
+            bool(MODEL_REQUIRE_GPU, MODEL_REQUIRE_GPU_DEFAULT),
+            integer(MODEL_SESSION_CACHE_SIZE, MODEL_SESSION_CACHE_SIZE_DEFAULT, 1));
+    InferenceSpec inference =
+        new InferenceSpec(
+            integer(INFERENCE_BATCH_SIZE, INFERENCE_BATCH_SIZE_DEFAULT, 1),
+            inputMappings(),
+            outputMappings(),
+            Choices.parse(
+                NonFinitePolicy.class,
+                INFERENCE_NON_FINITE,
+                string(INFERENCE_NON_FINITE, INFERENCE_NON_FINITE_DEFAULT)));
+    String outputPath = required(OUTPUT_PATH);
+    String rejected = string(OUTPUT_REJECTED_PATH, "");
+    if (rejected.isEmpty()) {
+      rejected = outputPath.replaceAll("/+$", "") + "/_rejected";
+    }
+    double ratio = number(OUTPUT_MAX_REJECTED_RATIO, OUTPUT_MAX_REJECTED_RATIO_DEFAULT);
+    if (ratio < 0 || ratio > 1) {
+      throw invalidValue(OUTPUT_MAX_REJECTED_RATIO, String.valueOf(ratio), "a ratio from 0 to 1");
+    }
+    OutputSpec output =
+        new OutputSpec(
+            outputPath,
+            Choices.parse(OutputFormat.class, OUTPUT_FORMAT, string(OUTPUT_FORMAT, OUTPUT_FORMAT_DEFAULT)),
+            list(OUTPUT_PASS_THROUGH),
+            list(OUTPUT_PARTITION_BY),
+            Choices.parse(WriteMode.class, OUTPUT_MODE, string(OUTPUT_MODE, OUTPUT_MODE_DEFAULT)),
+            rejected,
+            ratio);
+    checkResultColumns(inference, output);
+    return new JobConfig(input, model, inference, output, run);
+  }
+
+  private RunSpec run() {
+    String date = string(RUN_DATE, "");
+    if (date.isEmpty()) {
+      date = LocalDate.now(ZoneOffset.UTC).toString();
+    } else {
+      try {
+        LocalDate.parse(date);
+      } catch (DateTimeParseException e) {
+        throw invalidValue(RUN_DATE, date, "a date yyyy-MM-dd");
+      }
+    }
+    String id = string(RUN_ID, "");
+    if (id.isEmpty()) {
+      id = date + "T" + LocalTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HHmmss"));
+    }
+    if (!id.matches("[A-Za-z0-9._:-]+")) {
+      throw invalidValue(RUN_ID, id, "letters, digits, '.', '_', ':' or '-'");
+    }
+    return new RunSpec(date, id);
+  }
+
+  private Object substitute(String key, Object value, Map<String, String> vars) {
+    if (value instanceof String s) {
+      return substituteOne(key, s, vars);
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(item -> substituteOne(key, (String) item, vars)).toList();
+    }
+    return value;
+  }
+
+  private String substituteOne(String key, String s, Map<String, String> vars) {
+    Matcher m = VARIABLE.matcher(s);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1);
+      String replacement;
+      if (name.startsWith("env.")) {
+        replacement = System.getenv(name.substring(4));
+      } else {
+        replacement = vars.get(name);
+      }
+      if (replacement == null) {
+        throw NightshiftException.invalid(
+            "%s: key '%s' uses ${%s}, which is not set (known: ${run.date}, ${run.id}, ${env.NAME})",
+            source, key, name);
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private Map<String, String> options() {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      if (e.getKey().startsWith(INPUT_OPTIONS_PREFIX)) {
+        options.put(e.getKey().substring(INPUT_OPTIONS_PREFIX.length()), string(e.getKey(), ""));
+      }
+    }
+    return Collections.unmodifiableMap(options);
+  }
+
+  private List<InputMapping> inputMappings() {
+    List<InputMapping> mappings = new ArrayList<>();
+    for (String name : names(INPUT_NAME)) {
+      String key = JobProperties.forName(INFERENCE_INPUT_COLUMNS, name);
+      List<String> columns = list(key);
+      if (columns.isEmpty()) {
+        throw invalidValue(key, "", "at least one column");
+      }
+      mappings.add(new InputMapping(name, columns));
+    }
+    if (mappings.isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: no model input is fed: set %s", source, INFERENCE_INPUT_COLUMNS);
+    }
+    return List.copyOf(mappings);
+  }
+
+  private List<OutputMapping> outputMappings() {
+    List<OutputMapping> mappings = new ArrayList<>();
+    for (String name : names(OUTPUT_NAME)) {
+      String postKey = JobProperties.forName(INFERENCE_OUTPUT_POST, name);
+      PostStep post = Choices.parse(PostStep.class, postKey, string(postKey, "none"));
+      String kKey = JobProperties.forName(INFERENCE_OUTPUT_K, name);
+      int k = integer(kKey, INFERENCE_OUTPUT_K_DEFAULT, 1);
+      List<String> labels = list(JobProperties.forName(INFERENCE_OUTPUT_LABELS, name));
+      String column = string(JobProperties.forName(INFERENCE_OUTPUT_COLUMN, name), name);
+      mappings.add(new OutputMapping(name, column, post, k, labels));
+    }
+    if (mappings.isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: no model output is mapped: set %s", source, INFERENCE_OUTPUT_COLUMN);
+    }
+    return List.copyOf(mappings);
+  }
+
+  private void checkResultColumns(InferenceSpec inference, OutputSpec output) {
+    Set<String> seen = new LinkedHashSet<>(output.passThrough());
+    for (OutputMapping m : inference.outputs()) {
+      List<String> made =
+          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn()) : List.of(m.column());
+      for (String c : made) {
+        if (!seen.add(c)) {
+          throw NightshiftException.invalid(
+              "%s: result column '%s' (from %s) is named twice among pass-through and result columns",
+              source, c, JobProperties.forName(INFERENCE_OUTPUT_COLUMN, m.modelOutput()));
+        }
+      }
+    }
+  }
+
+  private Set<String> names(Pattern pattern) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String key : values.keySet()) {
+      Matcher m = pattern.matcher(key);
+      if (m.matches()) {
+        names.add(m.group(1));
+      }
+    }
+    return names;
+  }
+
+  private String required(String key) {
+    String v = string(key, "");
+    if (v.isBlank()) {
+      throw NightshiftException.invalid("%s: required key '%s' is not set", source, key);
+    }
+    return v;
+  }
+
+  private String string(String key, String dflt) {
+    used.add(key);
+    Object v = values.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof List<?>) {
+      throw invalidValue(key, v.toString(), "a single value, not a list");
+    }
+    return ((String) v).trim();
+  }
+
+  private List<String> list(String key) {
+    used.add(key);
+    Object v = values.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof List<?> list) {
+      return list.stream().map(o -> ((String) o).trim()).filter(s -> !s.isEmpty()).toList();
+    }
+    String s = ((String) v).trim();
+    if (s.isEmpty()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+
+  private int integer(String key, int dflt, int min) {
+    String s = string(key, "");
+    if (s.isEmpty()) {
+      return dflt;
+    }
+    int v;
+    try {
+      v = Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw invalidValue(key, s, "a whole number");
+    }
+    if (v < min) {
+      throw invalidValue(key, s, "a whole number >= " + min);
+    }
+    return v;
+  }
+
+  private double number(String key, double dflt) {
+    String s = string(key, "");
+    if (s.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw invalidValue(key, s, "a number");
+    }
+  }
+
+  private boolean bool(String key, boolean dflt) {
+    String s = string(key, "");
+    if (s.isEmpty()) {
+      return dflt;
+    }
+    return switch (s.toLowerCase()) {
+      case "true", "yes" -> true;
+      case "false", "no" -> false;
+      default -> throw invalidValue(key, s, "true or false");
+    };
+  }
+
+  private NightshiftException invalidValue(String key, String value, String expected) {
+    return NightshiftException.invalid(
+        "%s: key '%s' has bad value '%s' (expected %s)", source, key, value, expected);
+  }
+}

@@ -1,0 +1,147 @@
+package io.nightshift.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every job-file key, with its default and what it means. Key strings appear nowhere else: the
+ * parser checks each key of a job file against {@link #KNOWN}, so an unknown key is an error.
+ * Keys use {@code .} for hierarchy and {@code -} inside a word. {@code <name>} stands for a model
+ * input or output name, {@code <option>} for any reader option.
+ */
+public final class JobProperties {
+  private JobProperties() {}
+
+  // ---- input
+  /** Where the rows are: a local path or any Hadoop URI (hdfs://, s3a://). Required. */
+  public static final String INPUT_PATH = "input.path";
+  /** parquet | csv | json. */
+  public static final String INPUT_FORMAT = "input.format";
+  public static final String INPUT_FORMAT_DEFAULT = "parquet";
+  /** Prefix of reader options, e.g. {@code input.options.header: true} for CSV. */
+  public static final String INPUT_OPTIONS_PREFIX = "input.options.";
+  /** The columns to read; empty means every column the mappings and pass-through name. */
+  public static final String INPUT_COLUMNS = "input.columns";
+  /** An explicit schema as a Spark DDL string (e.g. for CSV/JSON), empty to infer. */
+  public static final String INPUT_SCHEMA = "input.schema";
+
+  // ---- model
+  /** The ONNX file: a local path or any Hadoop URI. Required. */
+  public static final String MODEL_URI = "model.uri";
+  /** Optional sha256 pin (hex) the model bytes must match. */
+  public static final String MODEL_SHA256 = "model.sha256";
+  /** auto | cpu | cuda. auto uses CUDA where Spark assigned the task a GPU, else CPU. */
+  public static final String MODEL_DEVICE = "model.device";
+  public static final String MODEL_DEVICE_DEFAULT = "auto";
+  /** Intra-op threads per session; 0 means spark.task.cpus, so tasks x threads fit the cores. */
+  public static final String MODEL_THREADS = "model.threads";
+  public static final int MODEL_THREADS_DEFAULT = 0;
+  /** The Spark resource name a task's GPU address is read from. */
+  public static final String MODEL_RESOURCE_NAME = "model.resource-name";
+  public static final String MODEL_RESOURCE_NAME_DEFAULT = "gpu";
+  /** Fail the run when any executor ran on CPU. */
+  public static final String MODEL_REQUIRE_GPU = "model.require-gpu";
+  public static final boolean MODEL_REQUIRE_GPU_DEFAULT = false;
+  /** How many sessions one executor JVM keeps at most (keyed by model sha256 x device). */
+  public static final String MODEL_SESSION_CACHE_SIZE = "model.session-cache-size";
+  public static final int MODEL_SESSION_CACHE_SIZE_DEFAULT = 4;
+
+  // ---- inference
+  /** Rows per ONNX Runtime call on CPU. */
+  public static final String INFERENCE_BATCH_SIZE = "inference.batch-size";
+  public static final int INFERENCE_BATCH_SIZE_DEFAULT = 1024;
+  /** Per model input: the numeric columns assembled into [batch, N], or one array column. */
+  public static final String INFERENCE_INPUT_COLUMNS = "inference.inputs.<name>.columns";
+  /** Per model output: the result column it becomes. */
+  public static final String INFERENCE_OUTPUT_COLUMN = "inference.outputs.<name>.column";
+  /** Per model output: none | softmax | argmax | top-k. */
+  public static final String INFERENCE_OUTPUT_POST = "inference.outputs.<name>.post";
+  /** Per model output: k for top-k. */
+  public static final String INFERENCE_OUTPUT_K = "inference.outputs.<name>.k";
+  public static final int INFERENCE_OUTPUT_K_DEFAULT = 3;
+  /** Per model output: class labels in output index order; argmax and top-k then give labels. */
+  public static final String INFERENCE_OUTPUT_LABELS = "inference.outputs.<name>.labels";
+  /** NaN or +-Inf in a feature: reject | pass. */
+  public static final String INFERENCE_NON_FINITE = "inference.non-finite";
+  public static final String INFERENCE_NON_FINITE_DEFAULT = "reject";
+
+  // ---- output
+  /** Where results go: a local path or any Hadoop URI. Required. */
+  public static final String OUTPUT_PATH = "output.path";
+  /** parquet, or noop (Spark's noop sink: runs everything, writes nothing; for benchmarks). */
+  public static final String OUTPUT_FORMAT = "output.format";
+  public static final String OUTPUT_FORMAT_DEFAULT = "parquet";
+  /** Input columns copied to every result row. */
+  public static final String OUTPUT_PASS_THROUGH = "output.pass-through";
+  /** Partition columns, e.g. [dt]; dt is added from run.date when named and not an input column. */
+  public static final String OUTPUT_PARTITION_BY = "output.partition-by";
+  /** overwrite (replace only the partitions this run writes) | append | error-if-exists. */
+  public static final String OUTPUT_MODE = "output.mode";
+  public static final String OUTPUT_MODE_DEFAULT = "overwrite";
+  /** Where rejected rows go, Parquet, partitioned like the output. Default: {output.path}/_rejected. */
+  public static final String OUTPUT_REJECTED_PATH = "output.rejected-path";
+  /** Highest share of rejected rows a night may have before it exits 3 unpublished. */
+  public static final String OUTPUT_MAX_REJECTED_RATIO = "output.max-rejected-ratio";
+  public static final double OUTPUT_MAX_REJECTED_RATIO_DEFAULT = 0.01;
+
+  // ---- run
+  /** The night this run is for (yyyy-MM-dd); default today (UTC). Usable as ${run.date}. */
+  public static final String RUN_DATE = "run.date";
+  /** An id for this run; default {run.date}T{HHmmss}. Usable as ${run.id}. */
+  public static final String RUN_ID = "run.id";
+
+  /** Patterns of every accepted key. */
+  static final List<Pattern> KNOWN =
+      List.of(
+          exact(INPUT_PATH),
+          exact(INPUT_FORMAT),
+          Pattern.compile(Pattern.quote(INPUT_OPTIONS_PREFIX) + "[^\\s]+"),
+          exact(INPUT_COLUMNS),
+          exact(INPUT_SCHEMA),
+          exact(MODEL_URI),
+          exact(MODEL_SHA256),
+          exact(MODEL_DEVICE),
+          exact(MODEL_THREADS),
+          exact(MODEL_RESOURCE_NAME),
+          exact(MODEL_REQUIRE_GPU),
+          exact(MODEL_SESSION_CACHE_SIZE),
+          exact(INFERENCE_BATCH_SIZE),
+          named(INFERENCE_INPUT_COLUMNS),
+          named(INFERENCE_OUTPUT_COLUMN),
+          named(INFERENCE_OUTPUT_POST),
+          named(INFERENCE_OUTPUT_K),
+          named(INFERENCE_OUTPUT_LABELS),
+          exact(INFERENCE_NON_FINITE),
+          exact(OUTPUT_PATH),
+          exact(OUTPUT_FORMAT),
+          exact(OUTPUT_PASS_THROUGH),
+          exact(OUTPUT_PARTITION_BY),
+          exact(OUTPUT_MODE),
+          exact(OUTPUT_REJECTED_PATH),
+          exact(OUTPUT_MAX_REJECTED_RATIO),
+          exact(RUN_DATE),
+          exact(RUN_ID));
+
+  /** The concrete key of a per-input/per-output template, e.g. inference.outputs.probs.post. */
+  public static String forName(String template, String name) {
+    return template.replace("<name>", name);
+  }
+
+  private static Pattern exact(String key) {
+    return Pattern.compile(Pattern.quote(key));
+  }
+
+  private static Pattern named(String template) {
+    String[] parts = template.split("<name>", -1);
+    return Pattern.compile(Pattern.quote(parts[0]) + "([^.\\s]+)" + Pattern.quote(parts[1]));
+  }
+
+  static boolean isKnown(String key) {
+    for (Pattern p : KNOWN) {
+      if (p.matcher(key).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,47 @@
+package io.nightshift.model;
+
+import io.nightshift.NightshiftException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Reads model (and tokenizer) files from a local path or any Hadoop file system URI. */
+public final class ModelSource {
+  private ModelSource() {}
+
+  /** The whole file at {@code uri}; fails naming the URI when it is missing or unreadable. */
+  public static byte[] read(String uri, Configuration hadoopConf) {
+    Path path = new Path(uri);
+    try {
+      FileSystem fs = path.getFileSystem(hadoopConf);
+      FileStatus status = fs.getFileStatus(path);
+      if (status.isDirectory()) {
+        throw NightshiftException.invalid("model file %s is a directory, not an ONNX file", uri);
+      }
+      if (status.getLen() > Integer.MAX_VALUE - 8) {
+        throw NightshiftException.invalid(
+            "model file %s is %d bytes: too large for a broadcast; ship it as files", uri, status.getLen());
+      }
+      byte[] bytes = new byte[(int) status.getLen()];
+      try (InputStream in = fs.open(path)) {
+        int off = 0;
+        while (off < bytes.length) {
+          int n = in.read(bytes, off, bytes.length - off);
+          if (n < 0) {
+            throw new IOException("file ended after " + off + " of " + bytes.length + " bytes");
+          }
+          off += n;
+        }
+      }
+      return bytes;
+    } catch (FileNotFoundException e) {
+      throw NightshiftException.invalid(e, "model file not found: %s", uri);
+    } catch (IOException e) {
+      throw NightshiftException.invalid(e, "cannot read model file %s: %s", uri, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.nightshift.quality;
+
+/** Why a row was not scored. The code is what the quarantine's {@code reason_code} column holds. */
+public enum RejectReason {
+  /** A mapped feature is null. */
+  NULL_FEATURE,
+  /** An array feature does not have the length the model needs. */
+  WRONG_LENGTH,
+  /** A feature is NaN or infinite (with inference.non-finite: reject). */
+  NON_FINITE,
+  /** A CSV/JSON value mapped as a number does not parse as one. */
+  NOT_A_NUMBER,
+  /** A text to tokenize is null or empty. */
+  EMPTY_TEXT,
+  /** ONNX Runtime failed on this row alone. */
+  MODEL_ERROR;
+
+  /** The code as written in the quarantine and manifest. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,17 @@
+package io.nightshift.spark;
+
+import java.io.Serializable;
+
+/** One input column feeding a model input, with how its values are read from a row. */
+record FeatureColumn(String name, int ordinal, Kind kind) implements Serializable {
+
+  /** How the column's values are stored in Spark. */
+  enum Kind {
+    BYTE, SHORT, INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING,
+    ARRAY_BYTE, ARRAY_SHORT, ARRAY_INT, ARRAY_LONG, ARRAY_FLOAT, ARRAY_DOUBLE;
+
+    boolean isArray() {
+      return name().startsWith("ARRAY_");
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.nightshift.spark;
+
+import ai.onnxruntime.OnnxJavaType;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One model input and the columns that feed it: N numeric columns as [batch, N], or one array
+ * column as the row's vector. {@code width} is the values per row, or -1 when an array input's
+ * length is dynamic (then the first row of each batch fixes it). {@code dims} are the tensor
+ * dimensions after the batch one, with -1 standing for the width.
+ */
+record FeatureInput(
+    String modelInput, OnnxJavaType type, List<FeatureColumn> columns, int width, long[] dims)
+    implements Serializable {
+
+  boolean arrayColumn() {
+    return columns.size() == 1 && columns.get(0).kind().isArray();
+  }
+
+  /** The dims for a batch whose rows hold {@code rowWidth} values. */
+  long[] dimsFor(int rowWidth) {
+    long[] out = dims.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] < 0) {
+        out[i] = rowWidth;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,247 @@
+package io.nightshift.spark;
+
+import io.nightshift.NightshiftException;
+import io.nightshift.arrow.Allocators;
+import io.nightshift.arrow.TensorBuffer;
+import io.nightshift.model.ModelPayload;
+import io.nightshift.onnx.Device;
+import io.nightshift.onnx.DeviceResolver;
+import io.nightshift.onnx.ScoringSession;
+import io.nightshift.onnx.SessionCache;
+import io.nightshift.onnx.SessionFactory;
+import io.nightshift.onnx.SessionKey;
+import io.nightshift.quality.RejectSink;
+import io.nightshift.quality.Rejection;
+import io.nightshift.quality.RowJson;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The function Spark runs on each partition: rows in, result rows out, streaming batch by batch.
+ * Memory is bounded by the batch size whatever the partition size. Per task it borrows the JVM's
+ * shared session, takes a child Arrow allocator, and closes both when the iterator ends or the
+ * task completes, whichever comes first.
+ */
+final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  private final ScoringPlan plan;
+
+  PartitionScorer(ScoringPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    return new Scoring(plan, rows);
+  }
+
+  /** One task's scoring state. */
+  private static final class Scoring implements Iterator<InternalRow>, AutoCloseable {
+    private final ScoringPlan plan;
+    private final Iterator<InternalRow> input;
+    private final TaskContext task = TaskContext.get();
+    private final SessionCache.Lease lease;
+    private final ScoringSession session;
+    private final BufferAllocator allocator;
+    private final TensorBuffer[] buffers;
+    private final ResultWriter writer;
+    private final RowReader reader;
+    private final BatchScorer scorer;
+    private final RejectSink rejects;
+    private final UnsafeProjection passThrough;
+    private final InternalRow[] slots;
+    private final Rejection[] failed;
+    private final int[] widths;
+    private final Map<String, Long> rejectedByReason = new LinkedHashMap<>();
+    private final JoinedRow joined = new JoinedRow();
+    private ColumnarBatch results;
+    private int batchSize;
+    private int cursor;
+    private long rowsRead;
+    private long rowsWritten;
+    private boolean closed;
+
+    Scoring(ScoringPlan plan, Iterator<InternalRow> input) {
+      this.plan = plan;
+      this.input = input;
+      Device device = DeviceResolver.resolve(plan.model().device(), plan.model().resourceName());
+      this.lease =
+          SessionCache.shared()
+              .acquire(
+                  new SessionKey(plan.modelSha256(), device.id()),
+                  plan.model().sessionCacheSize(),
+                  () -> {
+                    ModelPayload payload = plan.payload().value();
+                    return SessionFactory.create(
+                        payload.open(), plan.modelName(), device, plan.model().device(), plan.threads());
+                  });
+      this.session = lease.session();
+      String name = "nightshift-task-" + (task == null ? "local" : task.taskAttemptId());
+      this.allocator = Allocators.child(name);
+      int n = plan.batchSize();
+      this.buffers = new TensorBuffer[plan.inputs().size()];
+      for (int i = 0; i < buffers.length; i++) {
+        FeatureInput in = plan.inputs().get(i);
+        buffers[i] = new TensorBuffer(allocator, in.type(), n, Math.max(1, in.width()));
+      }
+      this.writer = new ResultWriter(plan.outputs(), allocator, n);
+      this.reader = new RowReader(plan.inputs(), buffers, plan.nonFinite());
+      this.scorer = new BatchScorer(session.session(), SessionFactory.environment(), plan.inputs(), buffers, writer);
+      this.rejects =
+          plan.rejectDir() == null
+              ? null
+              : new RejectSink(plan.rejectDir(), rejectFileName(), plan.hadoopConf().value().get());
+      this.passThrough = passThroughProjection(plan);
+      this.slots = new InternalRow[n];
+      this.failed = new Rejection[n];
+      this.widths = new int[buffers.length];
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> close());
+      }
+    }
+
+    private String rejectFileName() {
+      return task == null
+          ? "part-local-" + System.nanoTime() + ".jsonl"
+          : String.format("part-%05d-%d-%d.jsonl", task.partitionId(), task.stageAttemptNumber(), task.taskAttemptId());
+    }
+
+    /** Picks the pass-through columns, by ordinal, out of a full input row. */
+    private static UnsafeProjection passThroughProjection(ScoringPlan plan) {
+      StructField[] fields = plan.inputSchema().fields();
+      java.util.List<Expression> refs = new java.util.ArrayList<>();
+      for (int ordinal : plan.passThrough()) {
+        refs.add(new BoundReference(ordinal, fields[ordinal].dataType(), fields[ordinal].nullable()));
+      }
+      return UnsafeProjection.create(CollectionConverters.asScala(refs).toList());
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (results == null || cursor >= batchSize) {
+        if (closed) {
+          return false;
+        }
+        if (!fill()) {
+          finish();
+          return false;
+        }
+      }
+      while (cursor < batchSize && failed[cursor] != null) {
+        cursor++;
+      }
+      return cursor < batchSize || hasNext();
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      int slot = cursor++;
+      rowsWritten++;
+      return joined.apply(passThrough.apply(slots[slot]), results.getRow(slot));
+    }
+
+    /** Reads and scores the next batch; false when the input is exhausted. */
+    private boolean fill() {
+      int n = 0;
+      int capacity = plan.batchSize();
+      reader.newBatch();
+      while (n < capacity && input.hasNext()) {
+        InternalRow row = input.next();
+        rowsRead++;
+        Rejection r = reader.read(row, n, capacity);
+        if (r != null) {
+          reject(r, row);
+          continue;
+        }
+        // Spark reuses input rows: keep a copy for the pass-through columns and the quarantine.
+        slots[n] = row.copy();
+        failed[n] = null;
+        n++;
+      }
+      if (n == 0) {
+        return false;
+      }
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = reader.width(i);
+      }
+      scorer.score(n, widths, failed);
+      for (int i = 0; i < n; i++) {
+        if (failed[i] != null) {
+          reject(failed[i], slots[i]);
+        }
+      }
+      results = writer.batch(n);
+      batchSize = n;
+      cursor = 0;
+      return true;
+    }
+
+    private void reject(Rejection r, InternalRow row) {
+      rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
+      if (rejects == null) {
+        throw new NightshiftException(
+            "row rejected (%s: %s) and this Predictor has no place for rejected rows",
+            r.reason().code(), r.detail());
+      }
+      rejects.write(r, RowJson.of(row, plan.inputSchema()));
+    }
+
+    private void finish() {
+      close();
+      if (task != null && plan.reports() != null) {
+        String executorId = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
+        plan.reports()
+            .add(
+                new TaskReport(
+                    executorId,
+                    task.partitionId(),
+                    rowsRead,
+                    rowsWritten,
+                    Map.copyOf(rejectedByReason),
+                    scorer.runs(),
+                    scorer.bisections(),
+                    scorer.inferNanos(),
+                    session.device().id(),
+                    session.provider(),
+                    session.fallbackReason(),
+                    SessionCache.shared().sessionsCreated(),
+                    session.loadMillis(),
+                    rejects == null ? null : rejects.writtenFile()));
+      }
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try (lease;
+          allocator;
+          writer) {
+        for (TensorBuffer b : buffers) {
+          b.close();
+        }
+        if (rejects != null) {
+          rejects.close();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package io.nightshift.spark;
+
+import ai.onnxruntime.OnnxJavaType;
+import io.nightshift.config.JobConfig.OutputMapping;
+import java.io.Serializable;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * One model output bound to its result column(s): the mapping, the output's element type and rank
+ * (from the model), and the Spark fields it produces (two for top-k: indices or labels, scores).
+ */
+record ResultOutput(OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields)
+    implements Serializable {}

@@ -1,0 +1,295 @@
+package io.nightshift.spark;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtSession;
+import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.PostStep;
+import io.nightshift.config.JobConfig.OutputMapping;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.spark.sql.vectorized.ArrowColumnVector;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * Decodes model outputs, through their post-steps, into Arrow vectors (one per result column),
+ * which Spark then reads as a {@link ColumnarBatch}. Rows are written by batch slot, in increasing
+ * order. Vectors are reused batch after batch. Not thread-safe: one per task; close it.
+ */
+final class ResultWriter implements AutoCloseable {
+  private final List<ResultOutput> outputs;
+  private final List<FieldVector> vectors = new ArrayList<>();
+  private final ColumnVector[] columns;
+
+  ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity) {
+    this.outputs = outputs;
+    for (ResultOutput o : outputs) {
+      for (org.apache.spark.sql.types.StructField f : o.fields()) {
+        FieldVector v = create(f.name(), f.dataType(), allocator);
+        v.setInitialCapacity(capacity);
+        v.allocateNew();
+        vectors.add(v);
+      }
+    }
+    columns = vectors.stream().map(ArrowColumnVector::new).toArray(ColumnVector[]::new);
+  }
+
+  private static FieldVector create(String name, org.apache.spark.sql.types.DataType type, BufferAllocator a) {
+    if (type instanceof org.apache.spark.sql.types.ArrayType at) {
+      ListVector list = ListVector.empty(name, a);
+      list.addOrGetVector(FieldType.nullable(arrowType(at.elementType())));
+      return list;
+    }
+    return switch (type.typeName()) {
+      case "float" -> new Float4Vector(name, a);
+      case "double" -> new Float8Vector(name, a);
+      case "integer" -> new IntVector(name, a);
+      case "long" -> new BigIntVector(name, a);
+      case "string" -> new VarCharVector(name, a);
+      default -> throw new IllegalArgumentException("unsupported result type " + type);
+    };
+  }
+
+  private static ArrowType arrowType(org.apache.spark.sql.types.DataType t) {
+    return switch (t.typeName()) {
+      case "float" -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+      case "double" -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+      case "integer" -> new ArrowType.Int(32, true);
+      case "long" -> new ArrowType.Int(64, true);
+      case "string" -> ArrowType.Utf8.INSTANCE;
+      default -> throw new IllegalArgumentException("unsupported result element type " + t);
+    };
+  }
+
+  /** Clears the vectors for a new batch. */
+  void reset() {
+    for (FieldVector v : vectors) {
+      if (!(v instanceof BaseFixedWidthVector)) {
+        v.reset();
+      }
+    }
+  }
+
+  /** Writes the outputs of a run over batch slots [from, from + n). */
+  void write(OrtSession.Result result, int from, int n) {
+    int v = 0;
+    for (ResultOutput o : outputs) {
+      OnnxValue value =
+          result.get(o.mapping().modelOutput())
+              .orElseThrow(() -> new NightshiftException(
+                  "model output '%s' is missing from the run's result", o.mapping().modelOutput()));
+      OnnxTensor tensor = (OnnxTensor) value;
+      long[] shape = tensor.getInfo().getShape();
+      if (shape.length == 0 || shape[0] != n) {
+        throw new NightshiftException(
+            "model output '%s' has shape %s for a batch of %d rows; its first dimension must be the batch",
+            o.mapping().modelOutput(), java.util.Arrays.toString(shape), n);
+      }
+      int perRow = (int) (tensor.getInfo().getNumElements() / Math.max(1, n));
+      if (o.mapping().post() == PostStep.NONE) {
+        writeRaw(o, tensor, perRow, from, n, vectors.get(v));
+      } else {
+        writePost(o.mapping(), floats(tensor), perRow, from, n, vectors.get(v),
+            o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null);
+      }
+      v += o.fields().length;
+    }
+  }
+
+  /** Keeps slot {@code slot} consistent for a row that produced no result. */
+  void skip(int slot) {
+    for (FieldVector v : vectors) {
+      if (v instanceof ListVector list) {
+        list.startNewValue(slot);
+        list.endValue(slot, 0);
+      } else if (v instanceof VarCharVector s) {
+        s.setSafe(slot, new byte[0]);
+      }
+    }
+  }
+
+  /** The results of slots [0, n) as Spark columns. */
+  ColumnarBatch batch(int n) {
+    for (FieldVector v : vectors) {
+      v.setValueCount(n);
+    }
+    return new ColumnarBatch(columns, n);
+  }
+
+  private static float[] floats(OnnxTensor t) {
+    if (t.getInfo().type == OnnxJavaType.FLOAT) {
+      FloatBuffer fb = t.getFloatBuffer();
+      float[] out = new float[fb.remaining()];
+      fb.get(out);
+      return out;
+    }
+    if (t.getInfo().type == OnnxJavaType.DOUBLE) {
+      DoubleBuffer db = t.getDoubleBuffer();
+      float[] out = new float[db.remaining()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) db.get(i);
+      }
+      return out;
+    }
+    throw new NightshiftException("post-steps need a float output, %s is %s", t.getInfo(), t.getInfo().type);
+  }
+
+  private static void writeRaw(ResultOutput o, OnnxTensor t, int perRow, int from, int n, FieldVector vec) {
+    boolean scalar = o.rank() == 1;
+    switch (o.type()) {
+      case FLOAT -> {
+        FloatBuffer b = t.getFloatBuffer();
+        if (scalar) {
+          for (int r = 0; r < n; r++) ((Float4Vector) vec).set(from + r, b.get(r));
+        } else {
+          ListVector list = (ListVector) vec;
+          Float4Vector child = (Float4Vector) list.getDataVector();
+          for (int r = 0; r < n; r++) {
+            int off = list.startNewValue(from + r);
+            for (int j = 0; j < perRow; j++) child.setSafe(off + j, b.get(r * perRow + j));
+            list.endValue(from + r, perRow);
+          }
+        }
+      }
+      case DOUBLE -> {
+        DoubleBuffer b = t.getDoubleBuffer();
+        if (scalar) {
+          for (int r = 0; r < n; r++) ((Float8Vector) vec).set(from + r, b.get(r));
+        } else {
+          ListVector list = (ListVector) vec;
+          Float8Vector child = (Float8Vector) list.getDataVector();
+          for (int r = 0; r < n; r++) {
+            int off = list.startNewValue(from + r);
+            for (int j = 0; j < perRow; j++) child.setSafe(off + j, b.get(r * perRow + j));
+            list.endValue(from + r, perRow);
+          }
+        }
+      }
+      case INT64 -> {
+        LongBuffer b = t.getLongBuffer();
+        if (scalar) {
+          for (int r = 0; r < n; r++) ((BigIntVector) vec).set(from + r, b.get(r));
+        } else {
+          ListVector list = (ListVector) vec;
+          BigIntVector child = (BigIntVector) list.getDataVector();
+          for (int r = 0; r < n; r++) {
+            int off = list.startNewValue(from + r);
+            for (int j = 0; j < perRow; j++) child.setSafe(off + j, b.get(r * perRow + j));
+            list.endValue(from + r, perRow);
+          }
+        }
+      }
+      case INT32 -> {
+        IntBuffer b = t.getIntBuffer();
+        if (scalar) {
+          for (int r = 0; r < n; r++) ((IntVector) vec).set(from + r, b.get(r));
+        } else {
+          ListVector list = (ListVector) vec;
+          IntVector child = (IntVector) list.getDataVector();
+          for (int r = 0; r < n; r++) {
+            int off = list.startNewValue(from + r);
+            for (int j = 0; j < perRow; j++) child.setSafe(off + j, b.get(r * perRow + j));
+            list.endValue(from + r, perRow);
+          }
+        }
+      }
+      default -> throw new NightshiftException("model output '%s' has unsupported type %s",
+          o.mapping().modelOutput(), o.type());
+    }
+  }
+
+  private static void writePost(
+      OutputMapping m, float[] values, int c, int from, int n, FieldVector vec, FieldVector scores) {
+    List<String> labels = m.labels();
+    for (int r = 0; r < n; r++) {
+      int base = r * c;
+      int slot = from + r;
+      switch (m.post()) {
+        case SOFTMAX -> {
+          ListVector list = (ListVector) vec;
+          Float4Vector child = (Float4Vector) list.getDataVector();
+          int off = list.startNewValue(slot);
+          float max = Float.NEGATIVE_INFINITY;
+          for (int j = 0; j < c; j++) max = Math.max(max, values[base + j]);
+          double sum = 0;
+          for (int j = 0; j < c; j++) sum += Math.exp(values[base + j] - max);
+          for (int j = 0; j < c; j++) child.setSafe(off + j, (float) (Math.exp(values[base + j] - max) / sum));
+          list.endValue(slot, c);
+        }
+        case ARGMAX -> {
+          int best = 0;
+          for (int j = 1; j < c; j++) {
+            if (values[base + j] > values[base + best]) best = j;
+          }
+          if (labels.isEmpty()) {
+            ((IntVector) vec).set(slot, best);
+          } else {
+            ((VarCharVector) vec).setSafe(slot, labels.get(best).getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        case TOP_K -> {
+          int k = Math.min(m.k(), c);
+          int[] top = topK(values, base, c, k);
+          ListVector idx = (ListVector) vec;
+          ListVector sc = (ListVector) scores;
+          int off = idx.startNewValue(slot);
+          for (int j = 0; j < k; j++) {
+            if (labels.isEmpty()) {
+              ((IntVector) idx.getDataVector()).setSafe(off + j, top[j]);
+            } else {
+              ((VarCharVector) idx.getDataVector())
+                  .setSafe(off + j, labels.get(top[j]).getBytes(StandardCharsets.UTF_8));
+            }
+          }
+          idx.endValue(slot, k);
+          int soff = sc.startNewValue(slot);
+          for (int j = 0; j < k; j++) ((Float4Vector) sc.getDataVector()).setSafe(soff + j, values[base + top[j]]);
+          sc.endValue(slot, k);
+        }
+        default -> throw new IllegalStateException("not a post-step: " + m.post());
+      }
+    }
+  }
+
+  private static int[] topK(float[] v, int base, int c, int k) {
+    int[] top = new int[k];
+    int filled = 0;
+    for (int j = 0; j < c; j++) {
+      int pos = filled < k ? filled++ : k;
+      if (pos == k && v[base + j] <= v[base + top[k - 1]]) continue;
+      if (pos == k) pos = k - 1;
+      while (pos > 0 && v[base + top[pos - 1]] < v[base + j]) {
+        top[pos] = top[pos - 1];
+        pos--;
+      }
+      top[pos] = j;
+    }
+    return top;
+  }
+
+  @Override
+  public void close() {
+    for (FieldVector v : vectors) {
+      v.close();
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.nightshift.spark;
+
+import io.nightshift.arrow.TensorBuffer;
+import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.quality.RejectReason;
+import io.nightshift.quality.Rejection;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.Decimal;
+
+/**
+ * Copies a row's features into the batch's tensor buffers, checking each value on the way: null,
+ * wrong array length, NaN/Inf, text that is not a number. A rejected row leaves garbage in its
+ * slot, which the caller reuses for the next row. Not thread-safe: one per task.
+ */
+final class RowReader {
+  private final List<FeatureInput> inputs;
+  private final TensorBuffer[] buffers;
+  private final boolean rejectNonFinite;
+  /** Row width of each dynamic-length array input in the current batch, 0 until its first row. */
+  private final int[] batchWidth;
+
+  RowReader(List<FeatureInput> inputs, TensorBuffer[] buffers, NonFinitePolicy nonFinite) {
+    this.inputs = inputs;
+    this.buffers = buffers;
+    this.rejectNonFinite = nonFinite == NonFinitePolicy.REJECT;
+    this.batchWidth = new int[inputs.size()];
+  }
+
+  /** Starts a new batch: dynamic array lengths are fixed again by its first row. */
+  void newBatch() {
+    java.util.Arrays.fill(batchWidth, 0);
+  }
+
+  /** Row width of input {@code i} in the current batch. */
+  int width(int i) {
+    FeatureInput in = inputs.get(i);
+    return in.width() >= 0 ? in.width() : batchWidth[i];
+  }
+
+  /** Reads {@code row} into slot {@code slot}; null when accepted, else why not. */
+  Rejection read(InternalRow row, int slot, int batchCapacity) {
+    for (int i = 0; i < inputs.size(); i++) {
+      FeatureInput in = inputs.get(i);
+      Rejection r =
+          in.arrayColumn()
+              ? readArray(row, slot, i, in, batchCapacity)
+              : readScalars(row, slot, in, buffers[i]);
+      if (r != null) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private Rejection readScalars(InternalRow row, int slot, FeatureInput in, TensorBuffer buf) {
+    List<FeatureColumn> cols = in.columns();
+    for (int c = 0; c < cols.size(); c++) {
+      FeatureColumn col = cols.get(c);
+      int ord = col.ordinal();
+      if (row.isNullAt(ord)) {
+        return new Rejection(RejectReason.NULL_FEATURE, "column '" + col.name() + "' is null");
+      }
+      switch (col.kind()) {
+        case BYTE -> buf.putIntegral(slot, c, row.getByte(ord));
+        case SHORT -> buf.putIntegral(slot, c, row.getShort(ord));
+        case INT -> buf.putIntegral(slot, c, row.getInt(ord));
+        case LONG -> buf.putIntegral(slot, c, row.getLong(ord));
+        case FLOAT, DOUBLE, DECIMAL, STRING -> {
+          double v;
+          if (col.kind() == FeatureColumn.Kind.FLOAT) {
+            v = row.getFloat(ord);
+          } else if (col.kind() == FeatureColumn.Kind.DOUBLE) {
+            v = row.getDouble(ord);
+          } else if (col.kind() == FeatureColumn.Kind.DECIMAL) {
+            v = ((Decimal) row.get(ord, null)).toDouble();
+          } else {
+            String s = row.getUTF8String(ord).toString().trim();
+            try {
+              v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+              return new Rejection(
+                  RejectReason.NOT_A_NUMBER, "column '" + col.name() + "' holds '" + s + "', not a number");
+            }
+          }
+          if (rejectNonFinite && !Double.isFinite(v)) {
+            return new Rejection(RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v);
+          }
+          buf.put(slot, c, v);
+        }
+        default -> throw new IllegalStateException("array column in a scalar mapping: " + col);
+      }
+    }
+    return null;
+  }
+
+  private Rejection readArray(InternalRow row, int slot, int i, FeatureInput in, int capacity) {
+    FeatureColumn col = in.columns().get(0);
+    int ord = col.ordinal();
+    if (row.isNullAt(ord)) {
+      return new Rejection(RejectReason.NULL_FEATURE, "column '" + col.name() + "' is null");
+    }
+    ArrayData arr = row.getArray(ord);
+    int n = arr.numElements();
+    int width = in.width();
+    if (width < 0) {
+      if (batchWidth[i] == 0) {
+        if (n == 0) {
+          return new Rejection(RejectReason.WRONG_LENGTH, "column '" + col.name() + "' is an empty array");
+        }
+        batchWidth[i] = n;
+        buffers[i].reshape(capacity, n);
+      }
+      width = batchWidth[i];
+    }
+    if (n != width) {
+      return new Rejection(
+          RejectReason.WRONG_LENGTH,
+          "column '" + col.name() + "' has " + n + " values, model input '" + in.modelInput()
+              + "' needs " + width);
+    }
+    TensorBuffer buf = buffers[i];
+    for (int j = 0; j < n; j++) {
+      if (arr.isNullAt(j)) {
+        return new Rejection(
+            RejectReason.NULL_FEATURE, "column '" + col.name() + "' has a null at index " + j);
+      }
+      switch (col.kind()) {
+        case ARRAY_BYTE -> buf.putIntegral(slot, j, arr.getByte(j));
+        case ARRAY_SHORT -> buf.putIntegral(slot, j, arr.getShort(j));
+        case ARRAY_INT -> buf.putIntegral(slot, j, arr.getInt(j));
+        case ARRAY_LONG -> buf.putIntegral(slot, j, arr.getLong(j));
+        case ARRAY_FLOAT, ARRAY_DOUBLE -> {
+          double v = col.kind() == FeatureColumn.Kind.ARRAY_FLOAT ? arr.getFloat(j) : arr.getDouble(j);
+          if (rejectNonFinite && !Double.isFinite(v)) {
+            return new Rejection(
+                RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v + " at index " + j);
+          }
+          buf.put(slot, j, v);
+        }
+        default -> throw new IllegalStateException("scalar column in an array mapping: " + col);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+package io.nightshift.spark;
+
+import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.config.JobConfig.ModelSpec;
+import io.nightshift.model.ModelPayload;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+
+/**
+ * Everything a task needs, bound on the driver: the model (a broadcast payload and its checksum),
+ * how columns feed inputs, how outputs become columns, and where rejected rows are staged. Holds
+ * only serializable specs; sessions and Arrow memory are built on the executor.
+ *
+ * @param rejectDir where tasks stage rejected rows, or null to fail a task on its first rejection
+ */
+record ScoringPlan(
+    String modelName,
+    String modelSha256,
+    Broadcast<ModelPayload> payload,
+    ModelSpec model,
+    int threads,
+    int batchSize,
+    NonFinitePolicy nonFinite,
+    List<FeatureInput> inputs,
+    List<ResultOutput> outputs,
+    StructType inputSchema,
+    int[] passThrough,
+    StructType outputSchema,
+    String rejectDir,
+    Broadcast<HadoopConf> hadoopConf,
+    CollectionAccumulator<TaskReport> reports)
+    implements Serializable {}

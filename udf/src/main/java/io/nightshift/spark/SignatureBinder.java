@@ -1,0 +1,213 @@
+package io.nightshift.spark;
+
+import ai.onnxruntime.OnnxJavaType;
+import io.nightshift.NightshiftException;
+import io.nightshift.arrow.TensorBuffer;
+import io.nightshift.config.Enums.PostStep;
+import io.nightshift.config.JobConfig.InferenceSpec;
+import io.nightshift.config.JobConfig.InputMapping;
+import io.nightshift.config.JobConfig.OutputMapping;
+import io.nightshift.config.JobProperties;
+import io.nightshift.model.ModelSignature;
+import io.nightshift.model.ModelSignature.TensorSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Checks an input schema and the job's mappings against a model's signature, before anything
+ * runs, and binds them: which ordinals feed which input, which fields each output makes. Every
+ * error names the column, the model input or output, and the config key.
+ */
+final class SignatureBinder {
+  private final ModelSignature signature;
+  private final String modelName;
+
+  SignatureBinder(ModelSignature signature, String modelName) {
+    this.signature = signature;
+    this.modelName = modelName;
+  }
+
+  List<FeatureInput> inputs(StructType schema, InferenceSpec spec, boolean textNumbers) {
+    Set<String> fed = new HashSet<>();
+    List<FeatureInput> out = new ArrayList<>();
+    for (InputMapping m : spec.inputs()) {
+      String key = JobProperties.forName(JobProperties.INFERENCE_INPUT_COLUMNS, m.modelInput());
+      TensorSpec t = signature.inputs().get(m.modelInput());
+      if (t == null) {
+        throw NightshiftException.invalid(
+            "%s: model %s has no input '%s' (its inputs: %s)",
+            key, modelName, m.modelInput(), signature.inputs().keySet());
+      }
+      if (!TensorBuffer.supports(t.type())) {
+        throw NightshiftException.invalid(
+            "%s: model input '%s' is %s; numeric columns can feed float, double, int64 or int32 inputs",
+            key, m.modelInput(), t.type());
+      }
+      fed.add(m.modelInput());
+      List<FeatureColumn> columns = new ArrayList<>();
+      for (String c : m.columns()) {
+        columns.add(column(schema, c, key, textNumbers));
+      }
+      boolean array = columns.stream().anyMatch(c -> c.kind().isArray());
+      long[] shape = t.shape();
+      if (array) {
+        if (columns.size() != 1) {
+          throw NightshiftException.invalid(
+              "%s: an array column must feed model input '%s' alone, got %s", key, m.modelInput(), m.columns());
+        }
+        if (shape.length < 2) {
+          throw NightshiftException.invalid(
+              "%s: model input '%s' has shape %s; an array column needs [batch, n]",
+              key, m.modelInput(), Arrays.toString(shape));
+        }
+        long perRow = t.elementsPerRow();
+        long[] dims = Arrays.copyOfRange(shape, 1, shape.length);
+        if (perRow < 0 && dims.length > 1) {
+          throw NightshiftException.invalid(
+              "%s: model input '%s' has shape %s: only one dynamic dimension per row is supported",
+              key, m.modelInput(), Arrays.toString(shape));
+        }
+        out.add(new FeatureInput(m.modelInput(), t.type(), columns, (int) perRow, dims));
+      } else {
+        int n = columns.size();
+        long[] dims;
+        if (shape.length == 1) {
+          if (n != 1) {
+            throw NightshiftException.invalid(
+                "%s: model input '%s' has shape %s (one value per row), but %d columns are mapped",
+                key, m.modelInput(), Arrays.toString(shape), n);
+          }
+          dims = new long[0];
+        } else if (shape.length == 2) {
+          if (shape[1] >= 0 && shape[1] != n) {
+            throw NightshiftException.invalid(
+                "%s: model input '%s' has shape %s and needs %d columns, but %d are mapped: %s",
+                key, m.modelInput(), Arrays.toString(shape), shape[1], n, m.columns());
+          }
+          dims = new long[] {n};
+        } else {
+          throw NightshiftException.invalid(
+              "%s: model input '%s' has shape %s; numeric columns feed [batch, n] inputs (use one array column)",
+              key, m.modelInput(), Arrays.toString(shape));
+        }
+        out.add(new FeatureInput(m.modelInput(), t.type(), columns, n, dims));
+      }
+    }
+    for (String input : signature.inputs().keySet()) {
+      if (!fed.contains(input)) {
+        throw NightshiftException.invalid(
+            "model input '%s' of %s is not fed by any column: set %s",
+            input, modelName, JobProperties.forName(JobProperties.INFERENCE_INPUT_COLUMNS, input));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private FeatureColumn column(StructType schema, String name, String key, boolean textNumbers) {
+    int ordinal;
+    try {
+      ordinal = schema.fieldIndex(name);
+    } catch (IllegalArgumentException e) {
+      throw NightshiftException.invalid(
+          "%s: column '%s' is not in the input (its columns: %s)",
+          key, name, String.join(", ", schema.fieldNames()));
+    }
+    DataType type = schema.fields()[ordinal].dataType();
+    FeatureColumn.Kind kind = kind(type, textNumbers);
+    if (kind == null) {
+      throw NightshiftException.invalid(
+          "%s: column '%s' is %s; a mapped column must be numeric or an array of numbers%s",
+          key, name, type.simpleString(), textNumbers ? " (or text holding numbers)" : "");
+    }
+    return new FeatureColumn(name, ordinal, kind);
+  }
+
+  private static FeatureColumn.Kind kind(DataType type, boolean textNumbers) {
+    if (type instanceof ArrayType at) {
+      FeatureColumn.Kind element = kind(at.elementType(), false);
+      if (element == null || element == FeatureColumn.Kind.DECIMAL) {
+        return null;
+      }
+      return FeatureColumn.Kind.valueOf("ARRAY_" + element.name());
+    }
+    if (type == DataTypes.ByteType) return FeatureColumn.Kind.BYTE;
+    if (type == DataTypes.ShortType) return FeatureColumn.Kind.SHORT;
+    if (type == DataTypes.IntegerType) return FeatureColumn.Kind.INT;
+    if (type == DataTypes.LongType) return FeatureColumn.Kind.LONG;
+    if (type == DataTypes.FloatType) return FeatureColumn.Kind.FLOAT;
+    if (type == DataTypes.DoubleType) return FeatureColumn.Kind.DOUBLE;
+    if (type instanceof DecimalType) return FeatureColumn.Kind.DECIMAL;
+    if (type == DataTypes.StringType && textNumbers) return FeatureColumn.Kind.STRING;
+    return null;
+  }
+
+  List<ResultOutput> outputs(InferenceSpec spec) {
+    List<ResultOutput> out = new ArrayList<>();
+    for (OutputMapping m : spec.outputs()) {
+      String key = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_COLUMN, m.modelOutput());
+      TensorSpec t = signature.outputs().get(m.modelOutput());
+      if (t == null) {
+        throw NightshiftException.invalid(
+            "%s: model %s has no output '%s' (its outputs: %s)",
+            key, modelName, m.modelOutput(), signature.outputs().keySet());
+      }
+      int rank = t.shape().length;
+      DataType element = switch (t.type()) {
+        case FLOAT -> DataTypes.FloatType;
+        case DOUBLE -> DataTypes.DoubleType;
+        case INT64 -> DataTypes.LongType;
+        case INT32 -> DataTypes.IntegerType;
+        default -> throw NightshiftException.invalid(
+            "%s: model output '%s' is %s; supported: float, double, int64, int32",
+            key, m.modelOutput(), t.type());
+      };
+      if (m.post() != PostStep.NONE) {
+        if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE) {
+          throw NightshiftException.invalid(
+              "%s: post-step %s needs a float output, '%s' is %s",
+              JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput()),
+              m.post(), m.modelOutput(), t.type());
+        }
+        if (rank != 2) {
+          throw NightshiftException.invalid(
+              "%s: post-step %s needs a [batch, classes] output, '%s' has shape %s",
+              JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput()),
+              m.post(), m.modelOutput(), Arrays.toString(t.shape()));
+        }
+        long classes = t.shape()[1];
+        if (!m.labels().isEmpty() && classes >= 0 && classes != m.labels().size()) {
+          throw NightshiftException.invalid(
+              "%s: %d labels given, model output '%s' has %d classes",
+              JobProperties.forName(JobProperties.INFERENCE_OUTPUT_LABELS, m.modelOutput()),
+              m.labels().size(), m.modelOutput(), classes);
+        }
+      }
+      DataType label = m.labels().isEmpty() ? DataTypes.IntegerType : DataTypes.StringType;
+      StructField[] fields = switch (m.post()) {
+        case NONE -> new StructField[] {
+            field(m.column(), rank == 1 ? element : DataTypes.createArrayType(element, false))};
+        case SOFTMAX -> new StructField[] {
+            field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false))};
+        case ARGMAX -> new StructField[] {field(m.column(), label)};
+        case TOP_K -> new StructField[] {
+            field(m.column(), DataTypes.createArrayType(label, false)),
+            field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false))};
+      };
+      out.add(new ResultOutput(m, t.type(), rank, fields));
+    }
+    return List.copyOf(out);
+  }
+
+  private static StructField field(String name, DataType type) {
+    return new StructField(name, type, false, org.apache.spark.sql.types.Metadata.empty());
+  }
+}

@@ -1,0 +1,132 @@
+package io.nightshift.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nightshift.ExitCode;
+import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.PostStep;
+import io.nightshift.config.Enums.WriteMode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobConfigParserTest {
+  private static final String JOB =
+      """
+      input:
+        path: /data/in/${run.date}
+        format: csv
+        options:
+          header: true
+      model:
+        uri: /models/m.onnx
+      inference:
+        batch-size: 64
+        inputs:
+          features:
+            columns: [a, b, c]
+        outputs:
+          probabilities:
+            column: probs
+            post: softmax
+          label:
+            post: top-k
+            k: 2
+            labels: [x, y, z]
+      output:
+        path: /data/out
+        pass-through: [id]
+        partition-by: [dt]
+      run:
+        date: 2026-11-28
+        id: night-1
+      """;
+
+  private static JobConfig parse(String yaml, String... sets) {
+    return JobConfigParser.parse(yaml, "job.yaml", List.of(sets));
+  }
+
+  @Test
+  void parsesEveryKeyIntoTypedValues() {
+    JobConfig c = parse(JOB);
+    assertThat(c.input().path()).isEqualTo("/data/in/2026-11-28");
+    assertThat(c.input().format()).isEqualTo(Enums.InputFormat.CSV);
+    assertThat(c.input().options()).containsEntry("header", "true");
+    assertThat(c.inference().batchSize()).isEqualTo(64);
+    assertThat(c.inference().inputs()).singleElement()
+        .satisfies(m -> assertThat(m.columns()).containsExactly("a", "b", "c"));
+    assertThat(c.inference().outputs()).hasSize(2);
+    JobConfig.OutputMapping label = c.inference().outputs().get(1);
+    assertThat(label.column()).isEqualTo("label");
+    assertThat(label.post()).isEqualTo(PostStep.TOP_K);
+    assertThat(label.k()).isEqualTo(2);
+    assertThat(label.labels()).containsExactly("x", "y", "z");
+    assertThat(c.output().mode()).isEqualTo(WriteMode.OVERWRITE);
+    assertThat(c.output().rejectedPath()).isEqualTo("/data/out/_rejected");
+    assertThat(c.output().maxRejectedRatio()).isEqualTo(0.01);
+    assertThat(c.run().id()).isEqualTo("night-1");
+  }
+
+  @Test
+  void setOverridesAnyKeyIncludingLists() {
+    JobConfig c = parse(JOB, "inference.batch-size=7", "run.date=2026-11-27",
+        "inference.inputs.features.columns=[p, q]", "output.pass-through=id,name");
+    assertThat(c.inference().batchSize()).isEqualTo(7);
+    assertThat(c.input().path()).isEqualTo("/data/in/2026-11-27");
+    assertThat(c.inference().inputs().get(0).columns()).containsExactly("p", "q");
+    assertThat(c.output().passThrough()).containsExactly("id", "name");
+  }
+
+  @Test
+  void unknownKeyIsAnErrorNamingIt() {
+    assertThatThrownBy(() -> parse(JOB, "inference.batchsize=3"))
+        .isInstanceOf(NightshiftException.class)
+        .hasMessageContaining("unknown key 'inference.batchsize'")
+        .satisfies(e -> assertThat(((NightshiftException) e).exitCode()).isEqualTo(ExitCode.INVALID));
+    assertThatThrownBy(() -> parse(JOB + "extra:\n  thing: 1\n"))
+        .hasMessageContaining("unknown key 'extra.thing'");
+  }
+
+  @Test
+  void badValuesNameKeyAndValue() {
+    assertThatThrownBy(() -> parse(JOB, "inference.batch-size=0"))
+        .hasMessageContaining("'inference.batch-size'").hasMessageContaining("'0'");
+    assertThatThrownBy(() -> parse(JOB, "inference.batch-size=-5"))
+        .hasMessageContaining("'inference.batch-size'").hasMessageContaining("'-5'");
+    assertThatThrownBy(() -> parse(JOB, "inference.batch-size=lots"))
+        .hasMessageContaining("'inference.batch-size'").hasMessageContaining("'lots'");
+    assertThatThrownBy(() -> parse(JOB, "input.format=avro"))
+        .hasMessageContaining("input.format: 'avro' is not one of parquet | csv | json");
+    assertThatThrownBy(() -> parse(JOB, "model.device=tpu"))
+        .hasMessageContaining("model.device: 'tpu'");
+    assertThatThrownBy(() -> parse(JOB, "run.date=28/11/2026"))
+        .hasMessageContaining("'run.date'").hasMessageContaining("28/11/2026");
+    assertThatThrownBy(() -> parse(JOB, "model.sha256=abc"))
+        .hasMessageContaining("'model.sha256'");
+    assertThatThrownBy(() -> parse(JOB, "output.max-rejected-ratio=2"))
+        .hasMessageContaining("'output.max-rejected-ratio'");
+  }
+
+  @Test
+  void requiredKeysAndUnknownVariablesAreNamed() {
+    assertThatThrownBy(() -> parse(JOB, "output.path="))
+        .hasMessageContaining("required key 'output.path'");
+    assertThatThrownBy(() -> parse(JOB, "output.path=/x/${run.night}"))
+        .hasMessageContaining("${run.night}").hasMessageContaining("output.path");
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path missing = Path.of("no/such/job.yaml");
+    assertThatThrownBy(() -> JobConfigParser.parse(missing, List.of()))
+        .hasMessageContaining("config file not found")
+        .hasMessageContaining("job.yaml");
+  }
+
+  @Test
+  void resultColumnsMustBeUnique() {
+    assertThatThrownBy(() -> parse(JOB, "inference.outputs.probabilities.column=id"))
+        .hasMessageContaining("result column 'id'");
+  }
+}
