@@ -46,17 +46,24 @@ final class Fp16Converter {
       }
       String name = tensor.getName();
       String halfName = names.fresh(name + "_fp16");
-      builder.addInitializer(TensorData.float16Tensor(halfName, TensorData.dims(tensor), halved.bits()));
-      casts.add(NodeProto.newBuilder()
-          .setName(names.fresh(name + "_cast"))
-          .setOpType("Cast")
-          .addInput(halfName)
-          .addOutput(name) // readers keep reading the name they always read
-          .addAttribute(OpsetUpgrade.intAttribute("to", DataType.FLOAT_VALUE))
-          .build());
-      converted.add(new Converted(
-          name, tensor.getDimsList(), "float16, cast to float32 in the graph",
-          TensorData.storedBytes(tensor), 2L * halved.bits().length, halved.maxAbsError()));
+      builder.addInitializer(
+          TensorData.float16Tensor(halfName, TensorData.dims(tensor), halved.bits()));
+      casts.add(
+          NodeProto.newBuilder()
+              .setName(names.fresh(name + "_cast"))
+              .setOpType("Cast")
+              .addInput(halfName)
+              .addOutput(name) // readers keep reading the name they always read
+              .addAttribute(OpsetUpgrade.intAttribute("to", DataType.FLOAT_VALUE))
+              .build());
+      converted.add(
+          new Converted(
+              name,
+              tensor.getDimsList(),
+              "float16, cast to float32 in the graph",
+              TensorData.storedBytes(tensor),
+              2L * halved.bits().length,
+              halved.maxAbsError()));
     }
     skipped.addAll(Rewrite.subgraphInitializers(graph));
     if (converted.isEmpty()) {
@@ -67,8 +74,10 @@ final class Fp16Converter {
     ModelProto.Builder result = model.toBuilder().setGraph(builder);
     List<String> notes = new ArrayList<>();
     if (OpsetUpgrade.defaultOpset(model) < 0) {
-      // A model of only ai.onnx.ml operators: Cast needs the default domain, which it then has none of.
-      result.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OpsetUpgrade.TARGET));
+      // A model of only ai.onnx.ml operators: Cast needs the default domain, which it then has none
+      // of.
+      result.addOpsetImport(
+          OperatorSetIdProto.newBuilder().setDomain("").setVersion(OpsetUpgrade.TARGET));
       notes.add("imported the default ONNX domain at opset " + OpsetUpgrade.TARGET + " for Cast");
     }
     return new Rewrite(result.build(), converted, skipped, notes);
@@ -97,7 +106,8 @@ final class Fp16Converter {
       float back = HalfFloat.toFloat(bits[i]);
       if (Float.isFinite(value)) {
         if (Float.isInfinite(back)) {
-          throw new SkipTensor("value " + value + " is beyond float16's range (±" + HalfFloat.MAX_VALUE + ")");
+          throw new SkipTensor(
+              "value " + value + " is beyond float16's range (±" + HalfFloat.MAX_VALUE + ")");
         }
         maxError = Math.max(maxError, Math.abs(value - back));
       }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Where each value of a model's main graph is used: by which node inputs, as a graph input or output, or from a subgraph. */
+/**
+ * Where each value of a model's main graph is used: by which node inputs, as a graph input or
+ * output, or from a subgraph.
+ */
 final class GraphUses {
   /** One node input that reads a value. */
   record Use(NodeProto node, int inputIndex) {
@@ -35,7 +38,9 @@ final class GraphUses {
     for (NodeProto node : graph.getNodeList()) {
       for (int i = 0; i < node.getInputCount(); i++) {
         if (!node.getInput(i).isEmpty()) {
-          uses.consumers.computeIfAbsent(node.getInput(i), k -> new ArrayList<>()).add(new Use(node, i));
+          uses.consumers
+              .computeIfAbsent(node.getInput(i), k -> new ArrayList<>())
+              .add(new Use(node, i));
         }
       }
       for (GraphProto subgraph : Subgraphs.of(node)) {
@@ -46,7 +51,8 @@ final class GraphUses {
   }
 
   private void recordSubgraphReads(GraphProto subgraph, NodeProto owner) {
-    // A subgraph may read any outer value by name; names are unique across scopes, so any match is a read.
+    // A subgraph may read any outer value by name; names are unique across scopes, so any match is
+    // a read.
     for (NodeProto node : subgraph.getNodeList()) {
       for (String input : node.getInputList()) {
         subgraphOwners.putIfAbsent(input, owner.getOpType() + " node '" + owner.getName() + "'");
@@ -56,7 +62,8 @@ final class GraphUses {
       }
     }
     for (ValueInfoProto output : subgraph.getOutputList()) {
-      subgraphOwners.putIfAbsent(output.getName(), owner.getOpType() + " node '" + owner.getName() + "'");
+      subgraphOwners.putIfAbsent(
+          output.getName(), owner.getOpType() + " node '" + owner.getName() + "'");
     }
   }
 

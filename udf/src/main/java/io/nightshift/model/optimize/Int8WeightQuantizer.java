@@ -19,26 +19,26 @@ import java.util.Set;
 /**
  * Weight-only int8 quantization of a model's main graph.
  *
- * <p>A float32 initializer of at least {@code minElements} values is quantized when every node
- * that reads it reads it as a weight: input B of {@code MatMul} (2-D), input B of {@code Gemm}
- * ({@code transB} aware), or the table (input 0) of {@code Gather}. Gather is there because the
- * embedding table is the largest tensor of a text model; gathering rows of the dequantized table
- * is exact row by row. The initializer is replaced by an int8 tensor, a float32 scale per output
- * channel (per gathered slice for Gather) and an int8 zero point, and a {@code DequantizeLinear}
- * node (opset 13, {@code axis}) whose output keeps the initializer's name, so every reader,
- * however many, gets the float32 weight unchanged in shape; the model is upgraded to opset 13 if
- * needed (see {@link OpsetUpgrade}).
+ * <p>A float32 initializer of at least {@code minElements} values is quantized when every node that
+ * reads it reads it as a weight: input B of {@code MatMul} (2-D), input B of {@code Gemm} ({@code
+ * transB} aware), or the table (input 0) of {@code Gather}. Gather is there because the embedding
+ * table is the largest tensor of a text model; gathering rows of the dequantized table is exact row
+ * by row. The initializer is replaced by an int8 tensor, a float32 scale per output channel (per
+ * gathered slice for Gather) and an int8 zero point, and a {@code DequantizeLinear} node (opset 13,
+ * {@code axis}) whose output keeps the initializer's name, so every reader, however many, gets the
+ * float32 weight unchanged in shape; the model is upgraded to opset 13 if needed (see {@link
+ * OpsetUpgrade}).
  *
  * <p>Symmetric quantization (zero point 0, values in [-127, 127], scale = max|w| / 127 per
  * channel): trained weights are close to zero-centred, so an offset buys almost no resolution,
- * while a zero point of 0 keeps 0 exact and is the form int8 GEMM kernels (ORT, TensorRT) take
- * for weights; -128 is left out so that w and -w quantize alike.
+ * while a zero point of 0 keeps 0 exact and is the form int8 GEMM kernels (ORT, TensorRT) take for
+ * weights; -128 is left out so that w and -w quantize alike.
  *
- * <p>Left as they are, each with its reason: non-float32 tensors, tensors below the size
- * threshold, graph inputs (a caller may feed them), graph outputs, tensors read from a subgraph,
- * tensors read in any other way or by readers wanting different channel axes, tensors holding NaN
- * or infinity, and initializers of subgraphs. Activations stay float32, so results of a row never
- * depend on its batch. Stateless and thread-safe.
+ * <p>Left as they are, each with its reason: non-float32 tensors, tensors below the size threshold,
+ * graph inputs (a caller may feed them), graph outputs, tensors read from a subgraph, tensors read
+ * in any other way or by readers wanting different channel axes, tensors holding NaN or infinity,
+ * and initializers of subgraphs. Activations stay float32, so results of a row never depend on its
+ * batch. Stateless and thread-safe.
  */
 final class Int8WeightQuantizer {
   private static final int LEVELS = 127;
@@ -50,7 +50,8 @@ final class Int8WeightQuantizer {
   }
 
   /** One initializer quantized, before it goes into the graph. */
-  private record Quantized(int axis, String readers, byte[] values, float[] scales, double maxAbsError) {}
+  private record Quantized(
+      int axis, String readers, byte[] values, float[] scales, double maxAbsError) {}
 
   Rewrite apply(ModelProto model, String source) {
     GraphProto graph = model.getGraph();
@@ -87,27 +88,34 @@ final class Int8WeightQuantizer {
       String scaleName = names.fresh(name + "_scale");
       String zeroPointName = names.fresh(name + "_zero_point");
       long[] channels = {q.scales().length};
-      builder.addInitializer(TensorData.int8Tensor(valuesName, TensorData.dims(tensor), q.values()));
+      builder.addInitializer(
+          TensorData.int8Tensor(valuesName, TensorData.dims(tensor), q.values()));
       builder.addInitializer(TensorData.floatTensor(scaleName, channels, q.scales()));
-      builder.addInitializer(TensorData.int8Tensor(zeroPointName, channels, new byte[q.scales().length]));
-      dequantizers.add(NodeProto.newBuilder()
-          .setName(names.fresh(name + "_dequantize"))
-          .setOpType("DequantizeLinear")
-          .addInput(valuesName)
-          .addInput(scaleName)
-          .addInput(zeroPointName)
-          .addOutput(name) // readers keep reading the name they always read
-          .addAttribute(OpsetUpgrade.intAttribute("axis", q.axis()))
-          .build());
-      converted.add(new Converted(
-          name,
-          tensor.getDimsList(),
-          String.format("int8, symmetric scale per channel on axis %d, read as %s", q.axis(), q.readers()),
-          TensorData.storedBytes(tensor),
-          q.values().length + 5L * q.scales().length,
-          q.maxAbsError()));
+      builder.addInitializer(
+          TensorData.int8Tensor(zeroPointName, channels, new byte[q.scales().length]));
+      dequantizers.add(
+          NodeProto.newBuilder()
+              .setName(names.fresh(name + "_dequantize"))
+              .setOpType("DequantizeLinear")
+              .addInput(valuesName)
+              .addInput(scaleName)
+              .addInput(zeroPointName)
+              .addOutput(name) // readers keep reading the name they always read
+              .addAttribute(OpsetUpgrade.intAttribute("axis", q.axis()))
+              .build());
+      converted.add(
+          new Converted(
+              name,
+              tensor.getDimsList(),
+              String.format(
+                  "int8, symmetric scale per channel on axis %d, read as %s",
+                  q.axis(), q.readers()),
+              TensorData.storedBytes(tensor),
+              q.values().length + 5L * q.scales().length,
+              q.maxAbsError()));
     }
-    // Dequantizers read only initializers, so placing them first keeps the nodes topologically sorted.
+    // Dequantizers read only initializers, so placing them first keeps the nodes topologically
+    // sorted.
     builder.addAllNode(dequantizers).addAllNode(upgradedGraph.getNodeList());
     return new Rewrite(upgraded.toBuilder().setGraph(builder).build(), converted, skipped, notes);
   }
@@ -129,7 +137,8 @@ final class Int8WeightQuantizer {
     }
     String subgraphReader = uses.subgraphReader(name);
     if (subgraphReader != null) {
-      throw new SkipTensor("read inside the subgraph of " + subgraphReader + "; subgraphs are left as they are");
+      throw new SkipTensor(
+          "read inside the subgraph of " + subgraphReader + "; subgraphs are left as they are");
     }
     List<Use> readers = uses.consumers(name);
     if (readers.isEmpty()) {
@@ -141,7 +150,8 @@ final class Int8WeightQuantizer {
     for (Use use : readers) {
       int wanted = channelAxis(use, rank);
       if (axis >= 0 && wanted != axis) {
-        throw new SkipTensor("shared by readers wanting scales on different axes (" + axis + " and " + wanted + ")");
+        throw new SkipTensor(
+            "shared by readers wanting scales on different axes (" + axis + " and " + wanted + ")");
       }
       axis = wanted;
       kinds.add(use.node().getOpType() + " input " + use.inputIndex());
@@ -152,7 +162,11 @@ final class Int8WeightQuantizer {
         throw new SkipTensor("holds NaN or infinite values");
       }
     }
-    return quantizeAlong(tensor, values, axis, String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : ""));
+    return quantizeAlong(
+        tensor,
+        values,
+        axis,
+        String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : ""));
   }
 
   /** The axis a reader needs one scale per index of, or a reason to skip. */
@@ -165,7 +179,8 @@ final class Int8WeightQuantizer {
             return 1; // B is [K, N]: one scale per output column
           }
           if (use.inputIndex() == 1) {
-            throw new SkipTensor("MatMul weight of rank " + rank + "; only 2-D weights get per-channel scales");
+            throw new SkipTensor(
+                "MatMul weight of rank " + rank + "; only 2-D weights get per-channel scales");
           }
           break;
         case "Gemm":
@@ -183,7 +198,10 @@ final class Int8WeightQuantizer {
           break;
       }
     }
-    throw new SkipTensor("read as " + use.describe() + "; only MatMul and Gemm weights (B) and Gather tables are quantized");
+    throw new SkipTensor(
+        "read as "
+            + use.describe()
+            + "; only MatMul and Gemm weights (B) and Gather tables are quantized");
   }
 
   private static long intAttribute(NodeProto node, String name, long fallback) {
@@ -196,7 +214,8 @@ final class Int8WeightQuantizer {
   }
 
   /** Symmetric int8 with one scale per index of {@code axis}. */
-  private static Quantized quantizeAlong(TensorProto tensor, float[] values, int axis, String readers) {
+  private static Quantized quantizeAlong(
+      TensorProto tensor, float[] values, int axis, String readers) {
     long[] dims = TensorData.dims(tensor);
     int channels = (int) dims[axis];
     int inner = 1;

@@ -39,22 +39,34 @@ final class ModelFile {
     }
   }
 
-  /** The model in {@code bytes}; anything that is not an ONNX model with a graph is invalid input naming {@code source}. */
+  /**
+   * The model in {@code bytes}, which must not change while the model is in use; anything that is
+   * not an ONNX model with a graph is invalid input naming {@code source}.
+   */
   static ModelProto parse(byte[] bytes, String source) {
     ModelProto model;
     try {
       CodedInputStream input = CodedInputStream.newInstance(bytes);
       input.setSizeLimit(Integer.MAX_VALUE);
       input.setRecursionLimit(1000); // deeply nested If/Loop bodies
+      // Tensor bytes point into the caller's array instead of copying it: the parsed model lives
+      // only for this call, and one copy fewer matters for models of a few GiB.
+      input.enableAliasing(true);
       model = ModelProto.parseFrom(input);
     } catch (InvalidProtocolBufferException e) {
-      throw NightshiftException.invalid(e, "%s is not an ONNX model: it does not parse as ONNX protobuf (%s)", source, e.getMessage());
+      throw NightshiftException.invalid(
+          e,
+          "%s is not an ONNX model: it does not parse as ONNX protobuf (%s)",
+          source,
+          e.getMessage());
     } catch (IOException e) {
       throw NightshiftException.invalid(e, "%s is not an ONNX model: %s", source, e.getMessage());
     }
-    // Stray bytes can parse as a protobuf of unknown fields; a real model has an IR version and a graph with nodes.
+    // Stray bytes can parse as a protobuf of unknown fields; a real model has an IR version and a
+    // graph with nodes.
     if (model.getIrVersion() <= 0 || !model.hasGraph() || model.getGraph().getNodeCount() == 0) {
-      throw NightshiftException.invalid("%s is not an ONNX model: it has no IR version or no graph with nodes", source);
+      throw NightshiftException.invalid(
+          "%s is not an ONNX model: it has no IR version or no graph with nodes", source);
     }
     return model;
   }
@@ -107,7 +119,8 @@ final class ModelFile {
         AttributeProto attribute = node.getAttribute(a);
         if (attribute.getT().getDataLocation() == DataLocation.EXTERNAL) {
           throw NightshiftException.invalid(
-              "%s: tensor attribute '%s' of node '%s' keeps its data in an external file; only initializers may",
+              "%s: tensor attribute '%s' of node '%s' keeps its data in an external file; only"
+                  + " initializers may",
               source, attribute.getName(), node.getName());
         }
         if (attribute.hasG() || attribute.getGraphsCount() > 0) {
@@ -141,26 +154,34 @@ final class ModelFile {
           case "location" -> location = entry.getValue();
           case "offset" -> offset = Long.parseLong(entry.getValue());
           case "length" -> length = Long.parseLong(entry.getValue());
-          default -> { } // "checksum" and future keys do not change where the bytes are
+          default -> {} // "checksum" and future keys do not change where the bytes are
         }
       } catch (NumberFormatException e) {
         throw NightshiftException.invalid(
-            e, "%s: tensor '%s' has a bad external data %s '%s'", source, tensor.getName(), entry.getKey(), entry.getValue());
+            e,
+            "%s: tensor '%s' has a bad external data %s '%s'",
+            source,
+            tensor.getName(),
+            entry.getKey(),
+            entry.getValue());
       }
     }
     if (folder == null) {
       throw NightshiftException.invalid(
-          "%s: tensor '%s' keeps its data in the external file '%s'; optimize the model from its file path so the file can be read",
+          "%s: tensor '%s' keeps its data in the external file '%s'; optimize the model from its"
+              + " file path so the file can be read",
           source, tensor.getName(), location);
     }
     if (location == null || location.isEmpty()) {
-      throw NightshiftException.invalid("%s: tensor '%s' has external data with no location", source, tensor.getName());
+      throw NightshiftException.invalid(
+          "%s: tensor '%s' has external data with no location", source, tensor.getName());
     }
     Path base = folder.toAbsolutePath().normalize();
     Path file = base.resolve(location).normalize();
     if (!file.startsWith(base)) {
       throw NightshiftException.invalid(
-          "%s: tensor '%s' has external data at '%s', outside the model's folder %s", source, tensor.getName(), location, base);
+          "%s: tensor '%s' has external data at '%s', outside the model's folder %s",
+          source, tensor.getName(), location, base);
     }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
@@ -173,7 +194,8 @@ final class ModelFile {
       ByteBuffer buffer = ByteBuffer.allocate((int) count);
       while (buffer.hasRemaining()) {
         if (channel.read(buffer, offset + buffer.position()) < 0) {
-          throw NightshiftException.invalid("%s: external file %s ended early for tensor '%s'", source, file, tensor.getName());
+          throw NightshiftException.invalid(
+              "%s: external file %s ended early for tensor '%s'", source, file, tensor.getName());
         }
       }
       buffer.flip();
@@ -184,7 +206,12 @@ final class ModelFile {
           .build();
     } catch (IOException e) {
       throw NightshiftException.invalid(
-          e, "%s: cannot read external data of tensor '%s' from %s: %s", source, tensor.getName(), file, e.getMessage());
+          e,
+          "%s: cannot read external data of tensor '%s' from %s: %s",
+          source,
+          tensor.getName(),
+          file,
+          e.getMessage());
     }
   }
 
@@ -192,12 +219,16 @@ final class ModelFile {
   static byte[] serialize(ModelProto model, String source) {
     int size = model.getSerializedSize();
     if (size < 0) {
-      throw NightshiftException.invalid("%s: the optimized model is over 2 GiB, more than one ONNX file can hold", source);
+      throw NightshiftException.invalid(
+          "%s: the optimized model is over 2 GiB, more than one ONNX file can hold", source);
     }
     return model.toByteArray();
   }
 
-  /** Writes {@code bytes} to {@code out} through a temporary sibling, so readers never see half a file. */
+  /**
+   * Writes {@code bytes} to {@code out} through a temporary sibling, so readers never see half a
+   * file.
+   */
   static void write(Path out, byte[] bytes) {
     Path target = out.toAbsolutePath();
     Path temp = null;
@@ -206,7 +237,8 @@ final class ModelFile {
       temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
       Files.write(temp, bytes);
       try {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -218,7 +250,8 @@ final class ModelFile {
           e.addSuppressed(suppressed);
         }
       }
-      throw new NightshiftException(e, "cannot write the optimized model to %s: %s", out, e.getMessage());
+      throw new NightshiftException(
+          e, "cannot write the optimized model to %s: %s", out, e.getMessage());
     }
   }
 }

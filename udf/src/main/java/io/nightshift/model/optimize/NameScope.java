@@ -9,8 +9,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Hands out value and node names not used anywhere in a model, subgraphs included, so the nodes
- * and tensors this package adds never clash with the model's own.
+ * Hands out value and node names not used anywhere in a model, subgraphs included, so the nodes and
+ * tensors this package adds never clash with the model's own.
  */
 final class NameScope {
   private final Set<String> used = new HashSet<>();
@@ -42,7 +42,10 @@ final class NameScope {
     }
   }
 
-  /** {@code base} if unused, else {@code base_1}, {@code base_2}, …; the name returned is then taken. */
+  /**
+   * {@code base} if unused, else {@code base_1}, {@code base_2}, …; the name returned is then
+   * taken.
+   */
   String fresh(String base) {
     if (used.add(base)) {
       return base;

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Raises a model's default-domain opset from 10, 11 or 12 to 13, the first with per-axis
- * {@code DequantizeLinear}. Only where that is known to keep the model's meaning:
+ * Raises a model's default-domain opset from 10, 11 or 12 to 13, the first with per-axis {@code
+ * DequantizeLinear}. Only where that is known to keep the model's meaning:
  *
  * <ul>
  *   <li>operators whose opset-13 definition accepts the same inputs and attributes with the same
@@ -21,8 +21,8 @@ import java.util.TreeMap;
  *   <li>{@code Squeeze}, {@code Unsqueeze}, {@code ReduceSum} and {@code Split}, whose {@code axes}
  *       or {@code split} attribute became an input in 13, get that input as an int64 initializer;
  *   <li>{@code Softmax}, {@code LogSoftmax} and {@code Hardmax}, which before 13 flattened their
- *       input to 2-D at {@code axis}, become {@code Shape}, {@code Flatten}, the operator on the 2-D
- *       tensor, and {@code Reshape} back: exactly the old meaning, whatever the input's rank;
+ *       input to 2-D at {@code axis}, become {@code Shape}, {@code Flatten}, the operator on the
+ *       2-D tensor, and {@code Reshape} back: exactly the old meaning, whatever the input's rank;
  *   <li>any other operator, or an opset below 10, is refused with a message naming it.
  * </ul>
  *
@@ -36,24 +36,143 @@ final class OpsetUpgrade {
    * Default-domain operators whose opset-13 definition keeps the meaning of every earlier version
    * from 11 on (changes were new types, new attributes with the old default, or negative axes).
    */
-  private static final Set<String> UNCHANGED_FROM_11 = Set.of(
-      "Abs", "Acos", "Acosh", "Add", "And", "ArgMax", "ArgMin", "Asin", "Asinh", "Atan", "Atanh",
-      "AveragePool", "BatchNormalization", "BitShift", "Cast", "Ceil", "Celu", "Clip", "Compress",
-      "Concat", "ConcatFromSequence", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos",
-      "Cosh", "CumSum", "DepthToSpace", "Det", "Div", "Einsum", "Elu", "Equal", "Erf", "Exp",
-      "Expand", "EyeLike", "Flatten", "Floor", "GRU", "Gather", "GatherElements", "GatherND", "Gemm",
-      "GlobalAveragePool", "GlobalLpPool", "GlobalMaxPool", "Greater", "GreaterOrEqual",
-      "HardSigmoid", "Identity", "If", "InstanceNormalization", "IsInf", "IsNaN", "LRN", "LSTM",
-      "LeakyRelu", "Less", "LessOrEqual", "Log", "Loop", "LpNormalization", "LpPool", "MatMul", "Max",
-      "MaxPool", "MaxRoiPool", "MaxUnpool", "Mean", "MeanVarianceNormalization", "Min", "Mod", "Mul",
-      "Neg", "NonMaxSuppression", "NonZero", "Not", "OneHot", "Or", "PRelu", "Pad", "Pow", "RNN",
-      "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax",
-      "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSumSquare", "Relu", "Reshape",
-      "ReverseSequence", "RoiAlign", "Round", "Scan", "ScatterElements", "ScatterND", "Selu",
-      "SequenceAt", "SequenceConstruct", "SequenceEmpty", "SequenceErase", "SequenceInsert",
-      "SequenceLength", "Shape", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh", "Size", "Slice",
-      "Softplus", "Softsign", "SpaceToDepth", "SplitToSequence", "Sqrt", "Sub", "Sum", "Tan", "Tanh",
-      "ThresholdedRelu", "Tile", "TopK", "Transpose", "Unique", "Where", "Xor");
+  private static final Set<String> UNCHANGED_FROM_11 =
+      Set.of(
+          "Abs",
+          "Acos",
+          "Acosh",
+          "Add",
+          "And",
+          "ArgMax",
+          "ArgMin",
+          "Asin",
+          "Asinh",
+          "Atan",
+          "Atanh",
+          "AveragePool",
+          "BatchNormalization",
+          "BitShift",
+          "Cast",
+          "Ceil",
+          "Celu",
+          "Clip",
+          "Compress",
+          "Concat",
+          "ConcatFromSequence",
+          "Constant",
+          "ConstantOfShape",
+          "Conv",
+          "ConvTranspose",
+          "Cos",
+          "Cosh",
+          "CumSum",
+          "DepthToSpace",
+          "Det",
+          "Div",
+          "Einsum",
+          "Elu",
+          "Equal",
+          "Erf",
+          "Exp",
+          "Expand",
+          "EyeLike",
+          "Flatten",
+          "Floor",
+          "GRU",
+          "Gather",
+          "GatherElements",
+          "GatherND",
+          "Gemm",
+          "GlobalAveragePool",
+          "GlobalLpPool",
+          "GlobalMaxPool",
+          "Greater",
+          "GreaterOrEqual",
+          "HardSigmoid",
+          "Identity",
+          "If",
+          "InstanceNormalization",
+          "IsInf",
+          "IsNaN",
+          "LRN",
+          "LSTM",
+          "LeakyRelu",
+          "Less",
+          "LessOrEqual",
+          "Log",
+          "Loop",
+          "LpNormalization",
+          "LpPool",
+          "MatMul",
+          "Max",
+          "MaxPool",
+          "MaxRoiPool",
+          "MaxUnpool",
+          "Mean",
+          "MeanVarianceNormalization",
+          "Min",
+          "Mod",
+          "Mul",
+          "Neg",
+          "NonMaxSuppression",
+          "NonZero",
+          "Not",
+          "OneHot",
+          "Or",
+          "PRelu",
+          "Pad",
+          "Pow",
+          "RNN",
+          "Range",
+          "Reciprocal",
+          "ReduceL1",
+          "ReduceL2",
+          "ReduceLogSum",
+          "ReduceLogSumExp",
+          "ReduceMax",
+          "ReduceMean",
+          "ReduceMin",
+          "ReduceProd",
+          "ReduceSumSquare",
+          "Relu",
+          "Reshape",
+          "ReverseSequence",
+          "RoiAlign",
+          "Round",
+          "Scan",
+          "ScatterElements",
+          "ScatterND",
+          "Selu",
+          "SequenceAt",
+          "SequenceConstruct",
+          "SequenceEmpty",
+          "SequenceErase",
+          "SequenceInsert",
+          "SequenceLength",
+          "Shape",
+          "Shrink",
+          "Sigmoid",
+          "Sign",
+          "Sin",
+          "Sinh",
+          "Size",
+          "Slice",
+          "Softplus",
+          "Softsign",
+          "SpaceToDepth",
+          "SplitToSequence",
+          "Sqrt",
+          "Sub",
+          "Sum",
+          "Tan",
+          "Tanh",
+          "ThresholdedRelu",
+          "Tile",
+          "TopK",
+          "Transpose",
+          "Unique",
+          "Where",
+          "Xor");
 
   /** Of those, the ones whose inputs changed in opset 11 (attributes became inputs). */
   private static final Set<String> CHANGED_IN_11 = Set.of("Clip", "Pad");
@@ -100,8 +219,8 @@ final class OpsetUpgrade {
     }
     if (from < LOWEST) {
       throw NightshiftException.invalid(
-          "%s: int8 needs per-channel DequantizeLinear (opset %d), and the model's opset %d is too old to upgrade safely;"
-              + " re-export the model at opset %d or later",
+          "%s: int8 needs per-channel DequantizeLinear (opset %d), and the model's opset %d is too"
+              + " old to upgrade safely; re-export the model at opset %d or later",
           source, TARGET, from, TARGET);
     }
     Map<String, Integer> rewritten = new TreeMap<>();
@@ -113,9 +232,11 @@ final class OpsetUpgrade {
     }
     // IR version 7 is the one released with opset 13.
     builder.setIrVersion(Math.max(model.getIrVersion(), 7));
-    notes.add(String.format(
-        "default-domain opset raised from %d to %d for per-channel DequantizeLinear; nodes rewritten: %s",
-        from, TARGET, rewritten.isEmpty() ? "none" : rewritten));
+    notes.add(
+        String.format(
+            "default-domain opset raised from %d to %d for per-channel DequantizeLinear; nodes"
+                + " rewritten: %s",
+            from, TARGET, rewritten.isEmpty() ? "none" : rewritten));
     return builder.build();
   }
 
@@ -136,8 +257,9 @@ final class OpsetUpgrade {
         builder.addNode(node);
       } else {
         throw NightshiftException.invalid(
-            "%s: int8 needs per-channel DequantizeLinear (opset %d), but the model is opset %d and its %s node '%s'"
-                + " is not known to keep its meaning at opset %d; re-export the model at opset %d or later",
+            "%s: int8 needs per-channel DequantizeLinear (opset %d), but the model is opset %d and"
+                + " its %s node '%s' is not known to keep its meaning at opset %d; re-export the"
+                + " model at opset %d or later",
             source, TARGET, from, op, node.getName(), TARGET, TARGET);
       }
     }
@@ -164,23 +286,32 @@ final class OpsetUpgrade {
         attributeBuilder.setG(upgrade(attribute.getG(), from, names, rewritten, source));
       }
       for (int g = 0; g < attribute.getGraphsCount(); g++) {
-        attributeBuilder.setGraphs(g, upgrade(attribute.getGraphs(g), from, names, rewritten, source));
+        attributeBuilder.setGraphs(
+            g, upgrade(attribute.getGraphs(g), from, names, rewritten, source));
       }
       builder.setAttribute(a, attributeBuilder);
     }
     return builder.build();
   }
 
-  /** Moves an ints attribute into a new int64 initializer fed as input 1; without the attribute, both versions mean the same. */
+  /**
+   * Moves an ints attribute into a new int64 initializer fed as input 1; without the attribute,
+   * both versions mean the same.
+   */
   private static void attributeToInput(
-      NodeProto node, String attributeName, GraphProto.Builder graph, NameScope names, Map<String, Integer> rewritten) {
+      NodeProto node,
+      String attributeName,
+      GraphProto.Builder graph,
+      NameScope names,
+      Map<String, Integer> rewritten) {
     int index = attributeIndex(node, attributeName);
     if (index < 0) {
       graph.addNode(node);
       return;
     }
     String tensorName = names.fresh(baseName(node) + "_" + attributeName);
-    graph.addInitializer(TensorData.int64Vector(tensorName, node.getAttribute(index).getIntsList()));
+    graph.addInitializer(
+        TensorData.int64Vector(tensorName, node.getAttribute(index).getIntsList()));
     NodeProto.Builder builder = node.toBuilder().removeAttribute(index);
     while (builder.getInputCount() < 1) {
       builder.addInput("");
@@ -194,7 +325,9 @@ final class OpsetUpgrade {
     rewritten.merge(node.getOpType(), 1, Integer::sum);
   }
 
-  /** {@code op(X, axis=k)} of opset < 13 as {@code Reshape(op(Flatten(X, k), axis=1), Shape(X))}. */
+  /**
+   * {@code op(X, axis=k)} of opset < 13 as {@code Reshape(op(Flatten(X, k), axis=1), Shape(X))}.
+   */
   private static void flattened(NodeProto node, GraphProto.Builder graph, NameScope names) {
     int index = attributeIndex(node, "axis");
     long axis = index < 0 ? 1 : node.getAttribute(index).getI(); // opset < 13 default
@@ -204,23 +337,40 @@ final class OpsetUpgrade {
     String shape = names.fresh(output + "_input_shape");
     String flat = names.fresh(output + "_input_2d");
     String result2d = names.fresh(output + "_2d");
-    graph.addNode(NodeProto.newBuilder()
-        .setName(names.fresh(base + "_shape")).setOpType("Shape").addInput(input).addOutput(shape));
-    graph.addNode(NodeProto.newBuilder()
-        .setName(names.fresh(base + "_flatten")).setOpType("Flatten").addInput(input).addOutput(flat)
-        .addAttribute(intAttribute("axis", axis)));
-    NodeProto.Builder op = node.toBuilder().clearInput().addInput(flat).clearOutput().addOutput(result2d);
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setName(names.fresh(base + "_shape"))
+            .setOpType("Shape")
+            .addInput(input)
+            .addOutput(shape));
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setName(names.fresh(base + "_flatten"))
+            .setOpType("Flatten")
+            .addInput(input)
+            .addOutput(flat)
+            .addAttribute(intAttribute("axis", axis)));
+    NodeProto.Builder op =
+        node.toBuilder().clearInput().addInput(flat).clearOutput().addOutput(result2d);
     if (index >= 0) {
       op.removeAttribute(index);
     }
     graph.addNode(op.addAttribute(intAttribute("axis", 1)));
-    graph.addNode(NodeProto.newBuilder()
-        .setName(names.fresh(base + "_reshape")).setOpType("Reshape").addInput(result2d).addInput(shape)
-        .addOutput(output));
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setName(names.fresh(base + "_reshape"))
+            .setOpType("Reshape")
+            .addInput(result2d)
+            .addInput(shape)
+            .addOutput(output));
   }
 
   static AttributeProto intAttribute(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   private static int attributeIndex(NodeProto node, String name) {

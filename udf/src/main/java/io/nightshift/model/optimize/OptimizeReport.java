@@ -50,7 +50,12 @@ public record OptimizeReport(
    * @param maxAbsError the largest absolute difference between a value before and after
    */
   public record Converted(
-      String name, List<Long> dims, String how, long bytesBefore, long bytesAfter, double maxAbsError) {
+      String name,
+      List<Long> dims,
+      String how,
+      long bytesBefore,
+      long bytesAfter,
+      double maxAbsError) {
     public Converted {
       dims = List.copyOf(dims);
     }
@@ -90,19 +95,32 @@ public record OptimizeReport(
           .append(String.join(", ", quantizationMarkers))
           .append(System.lineSeparator());
     }
-    out.append(String.format(
-        Locale.ROOT,
-        "  size %,d -> %,d bytes (%.1f%%)%n  nodes %d -> %d, initializers %d -> %d%n",
-        bytesBefore, bytesAfter, 100 * sizeRatio(), nodesBefore, nodesAfter, initializersBefore, initializersAfter));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  size %,d -> %,d bytes (%.1f%%)%n  nodes %d -> %d, initializers %d -> %d%n",
+            bytesBefore,
+            bytesAfter,
+            100 * sizeRatio(),
+            nodesBefore,
+            nodesAfter,
+            initializersBefore,
+            initializersAfter));
     for (String note : notes) {
       out.append("  note: ").append(note).append(System.lineSeparator());
     }
     out.append(String.format(Locale.ROOT, "  converted %d tensor(s):%n", converted.size()));
     for (Converted c : converted) {
-      out.append(String.format(
-          Locale.ROOT,
-          "    %s %s: %s, %,d -> %,d bytes, max abs error %.3g%n",
-          c.name(), c.dims(), c.how(), c.bytesBefore(), c.bytesAfter(), c.maxAbsError()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "    %s %s: %s, %,d -> %,d bytes, max abs error %.3g%n",
+              c.name(),
+              c.dims(),
+              c.how(),
+              c.bytesBefore(),
+              c.bytesAfter(),
+              c.maxAbsError()));
     }
     out.append(String.format(Locale.ROOT, "  skipped %d tensor(s):%n", skipped.size()));
     for (Skipped s : skipped) {

@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A rewritten model and what the rewrite converted, skipped and otherwise changed. */
-record Rewrite(ModelProto model, List<Converted> converted, List<Skipped> skipped, List<String> notes) {
+record Rewrite(
+    ModelProto model, List<Converted> converted, List<Skipped> skipped, List<String> notes) {
   Rewrite {
     converted = List.copyOf(converted);
     skipped = List.copyOf(skipped);
@@ -30,7 +31,10 @@ record Rewrite(ModelProto model, List<Converted> converted, List<Skipped> skippe
         graphs.addAll(Subgraphs.nestedIn(subgraph));
         for (GraphProto g : graphs) {
           for (TensorProto tensor : g.getInitializerList()) {
-            skipped.add(new Skipped(tensor.getName(), "initializer of a subgraph of " + owner + "; subgraphs are left as they are"));
+            skipped.add(
+                new Skipped(
+                    tensor.getName(),
+                    "initializer of a subgraph of " + owner + "; subgraphs are left as they are"));
           }
         }
       }

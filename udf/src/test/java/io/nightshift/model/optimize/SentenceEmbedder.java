@@ -23,8 +23,10 @@ import java.util.Map;
  */
 final class SentenceEmbedder implements AutoCloseable {
   static {
-    // The tokenizer's native library comes from its jar; keep DJL's cache in the build folder and off the network.
-    System.setProperty("DJL_CACHE_DIR", io.nightshift.samples.Samples.root().resolve("udf/target/djl").toString());
+    // The tokenizer's native library comes from its jar; keep DJL's cache in the build folder and
+    // off the network.
+    System.setProperty(
+        "DJL_CACHE_DIR", io.nightshift.samples.Samples.root().resolve("udf/target/djl").toString());
     System.setProperty("ai.djl.offline", "true");
   }
 
@@ -40,12 +42,13 @@ final class SentenceEmbedder implements AutoCloseable {
 
   /** Token ids of each text: [CLS] … [SEP], truncated at 128, not padded. */
   static List<long[]> tokenize(Path tokenizerJson, List<String> texts) {
-    try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-        .optTokenizerPath(tokenizerJson)
-        .optPadding(false)
-        .optTruncation(true)
-        .optMaxLength(128)
-        .build()) {
+    try (HuggingFaceTokenizer tokenizer =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(tokenizerJson)
+            .optPadding(false)
+            .optTruncation(true)
+            .optMaxLength(128)
+            .build()) {
       List<long[]> rows = new ArrayList<>();
       for (String text : texts) {
         Encoding encoding = tokenizer.encode(text);
@@ -83,9 +86,17 @@ final class SentenceEmbedder implements AutoCloseable {
     long[] shape = {rows, length};
     try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-        OnnxTensor typeTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * length]), shape);
-        OrtSession.Result result = session.run(Map.of(
-            "input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor))) {
+        OnnxTensor typeTensor =
+            OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * length]), shape);
+        OrtSession.Result result =
+            session.run(
+                Map.of(
+                    "input_ids",
+                    idTensor,
+                    "attention_mask",
+                    maskTensor,
+                    "token_type_ids",
+                    typeTensor))) {
       OnnxTensor hidden = (OnnxTensor) result.get("last_hidden_state").orElseThrow();
       long[] hiddenShape = hidden.getInfo().getShape();
       int width = (int) hiddenShape[2];

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Test texts: sentences of 4 to 24 real English words drawn, with a fixed seed, from the common
- * whole words of the MiniLM tokenizer's own vocabulary. Not natural prose, but real words at
- * varied lengths, the same every run, and no corpus to download.
+ * whole words of the MiniLM tokenizer's own vocabulary. Not natural prose, but real words at varied
+ * lengths, the same every run, and no corpus to download.
  */
 final class TestSentences {
   private static final Pattern VOCAB_ENTRY = Pattern.compile("\"([a-z]{3,12})\":\\s*(\\d+)");
@@ -42,7 +42,10 @@ final class TestSentences {
     return sentences;
   }
 
-  /** Whole lower-case words with ids 2000..15000 (the more frequent part of the vocabulary), in id order. */
+  /**
+   * Whole lower-case words with ids 2000..15000 (the more frequent part of the vocabulary), in id
+   * order.
+   */
   private static List<String> commonWords(Path tokenizerJson) {
     try {
       String json = Files.readString(tokenizerJson);
