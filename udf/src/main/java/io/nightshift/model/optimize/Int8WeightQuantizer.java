@@ -1,0 +1,255 @@
+package io.nightshift.model.optimize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.nightshift.model.optimize.GraphUses.Use;
+import io.nightshift.model.optimize.OptimizeReport.Converted;
+import io.nightshift.model.optimize.OptimizeReport.Skipped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Weight-only int8 quantization of a model's main graph.
+ *
+ * <p>A float32 initializer of at least {@code minElements} values is quantized when every node that
+ * reads it reads it as a weight: input B of {@code MatMul} (2-D), input B of {@code Gemm} ({@code
+ * transB} aware), or the table (input 0) of {@code Gather}. Gather is there because the embedding
+ * table is the largest tensor of a text model; gathering rows of the dequantized table is exact row
+ * by row. The initializer is replaced by an int8 tensor, a float32 scale per output channel (per
+ * gathered slice for Gather) and an int8 zero point, and a {@code DequantizeLinear} node (opset 13,
+ * {@code axis}) whose output keeps the initializer's name, so every reader, however many, gets the
+ * float32 weight unchanged in shape; the model is upgraded to opset 13 if needed (see {@link
+ * OpsetUpgrade}).
+ *
+ * <p>Symmetric quantization (zero point 0, values in [-127, 127], scale = max|w| / 127 per
+ * channel): trained weights are close to zero-centred, so an offset buys almost no resolution,
+ * while a zero point of 0 keeps 0 exact and is the form int8 GEMM kernels (ORT, TensorRT) take for
+ * weights; -128 is left out so that w and -w quantize alike.
+ *
+ * <p>Left as they are, each with its reason: non-float32 tensors, tensors below the size threshold,
+ * graph inputs (a caller may feed them), graph outputs, tensors read from a subgraph, tensors read
+ * in any other way or by readers wanting different channel axes, tensors holding NaN or infinity,
+ * and initializers of subgraphs. Activations stay float32, so results of a row never depend on its
+ * batch. Stateless and thread-safe.
+ */
+final class Int8WeightQuantizer {
+  private static final int LEVELS = 127;
+
+  private final int minElements;
+
+  Int8WeightQuantizer(int minElements) {
+    this.minElements = minElements;
+  }
+
+  /** One initializer quantized, before it goes into the graph. */
+  private record Quantized(
+      int axis, String readers, byte[] values, float[] scales, double maxAbsError) {}
+
+  Rewrite apply(ModelProto model, String source) {
+    GraphProto graph = model.getGraph();
+    GraphUses uses = GraphUses.of(graph);
+    Map<String, Quantized> quantized = new LinkedHashMap<>();
+    List<Skipped> skipped = new ArrayList<>();
+    for (TensorProto tensor : graph.getInitializerList()) {
+      try {
+        quantized.put(tensor.getName(), quantize(tensor, uses));
+      } catch (SkipTensor e) {
+        skipped.add(new Skipped(tensor.getName(), e.getMessage()));
+      }
+    }
+    skipped.addAll(Rewrite.subgraphInitializers(graph));
+    if (quantized.isEmpty()) {
+      return new Rewrite(model, List.of(), skipped, List.of());
+    }
+
+    List<String> notes = new ArrayList<>();
+    NameScope names = NameScope.of(graph);
+    ModelProto upgraded = OpsetUpgrade.to13(model, names, source, notes);
+    GraphProto upgradedGraph = upgraded.getGraph();
+    GraphProto.Builder builder = upgradedGraph.toBuilder().clearInitializer().clearNode();
+    List<NodeProto> dequantizers = new ArrayList<>();
+    List<Converted> converted = new ArrayList<>();
+    for (TensorProto tensor : upgradedGraph.getInitializerList()) {
+      Quantized q = quantized.get(tensor.getName());
+      if (q == null) {
+        builder.addInitializer(tensor);
+        continue;
+      }
+      String name = tensor.getName();
+      String valuesName = names.fresh(name + "_int8");
+      String scaleName = names.fresh(name + "_scale");
+      String zeroPointName = names.fresh(name + "_zero_point");
+      long[] channels = {q.scales().length};
+      builder.addInitializer(
+          TensorData.int8Tensor(valuesName, TensorData.dims(tensor), q.values()));
+      builder.addInitializer(TensorData.floatTensor(scaleName, channels, q.scales()));
+      builder.addInitializer(
+          TensorData.int8Tensor(zeroPointName, channels, new byte[q.scales().length]));
+      dequantizers.add(
+          NodeProto.newBuilder()
+              .setName(names.fresh(name + "_dequantize"))
+              .setOpType("DequantizeLinear")
+              .addInput(valuesName)
+              .addInput(scaleName)
+              .addInput(zeroPointName)
+              .addOutput(name) // readers keep reading the name they always read
+              .addAttribute(OpsetUpgrade.intAttribute("axis", q.axis()))
+              .build());
+      converted.add(
+          new Converted(
+              name,
+              tensor.getDimsList(),
+              String.format(
+                  "int8, symmetric scale per channel on axis %d, read as %s",
+                  q.axis(), q.readers()),
+              TensorData.storedBytes(tensor),
+              q.values().length + 5L * q.scales().length,
+              q.maxAbsError()));
+    }
+    // Dequantizers read only initializers, so placing them first keeps the nodes topologically
+    // sorted.
+    builder.addAllNode(dequantizers).addAllNode(upgradedGraph.getNodeList());
+    return new Rewrite(upgraded.toBuilder().setGraph(builder).build(), converted, skipped, notes);
+  }
+
+  private Quantized quantize(TensorProto tensor, GraphUses uses) throws SkipTensor {
+    String name = tensor.getName();
+    if (tensor.getDataType() != DataType.FLOAT_VALUE) {
+      throw new SkipTensor(TensorData.typeName(tensor.getDataType()) + ", not float32");
+    }
+    long count = TensorData.elementCount(tensor);
+    if (count >= 0 && count < minElements) {
+      throw new SkipTensor(count + " values, below the int8 threshold of " + minElements);
+    }
+    if (uses.isGraphInput(name)) {
+      throw new SkipTensor("also a graph input, so a caller may feed another value");
+    }
+    if (uses.isGraphOutput(name)) {
+      throw new SkipTensor("also a graph output, whose value must stay exact");
+    }
+    String subgraphReader = uses.subgraphReader(name);
+    if (subgraphReader != null) {
+      throw new SkipTensor(
+          "read inside the subgraph of " + subgraphReader + "; subgraphs are left as they are");
+    }
+    List<Use> readers = uses.consumers(name);
+    if (readers.isEmpty()) {
+      throw new SkipTensor("not read by any node");
+    }
+    int rank = tensor.getDimsCount();
+    int axis = -1;
+    Set<String> kinds = new LinkedHashSet<>();
+    for (Use use : readers) {
+      int wanted = channelAxis(use, rank);
+      if (axis >= 0 && wanted != axis) {
+        throw new SkipTensor(
+            "shared by readers wanting scales on different axes (" + axis + " and " + wanted + ")");
+      }
+      axis = wanted;
+      kinds.add(use.node().getOpType() + " input " + use.inputIndex());
+    }
+    float[] values = TensorData.floats(tensor);
+    for (float value : values) {
+      if (!Float.isFinite(value)) {
+        throw new SkipTensor("holds NaN or infinite values");
+      }
+    }
+    return quantizeAlong(
+        tensor,
+        values,
+        axis,
+        String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : ""));
+  }
+
+  /** The axis a reader needs one scale per index of, or a reason to skip. */
+  private static int channelAxis(Use use, int rank) throws SkipTensor {
+    NodeProto node = use.node();
+    if (OpsetUpgrade.isDefaultDomain(node.getDomain())) {
+      switch (node.getOpType()) {
+        case "MatMul":
+          if (use.inputIndex() == 1 && rank == 2) {
+            return 1; // B is [K, N]: one scale per output column
+          }
+          if (use.inputIndex() == 1) {
+            throw new SkipTensor(
+                "MatMul weight of rank " + rank + "; only 2-D weights get per-channel scales");
+          }
+          break;
+        case "Gemm":
+          if (use.inputIndex() == 1 && rank == 2) {
+            return intAttribute(node, "transB", 0) != 0 ? 0 : 1; // B is [N, K] when transposed
+          }
+          break;
+        case "Gather":
+          if (use.inputIndex() == 0 && rank >= 1) {
+            long axis = intAttribute(node, "axis", 0);
+            return (int) (axis < 0 ? axis + rank : axis); // one scale per gathered slice
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    throw new SkipTensor(
+        "read as "
+            + use.describe()
+            + "; only MatMul and Gemm weights (B) and Gather tables are quantized");
+  }
+
+  private static long intAttribute(NodeProto node, String name, long fallback) {
+    for (AttributeProto attribute : node.getAttributeList()) {
+      if (attribute.getName().equals(name)) {
+        return attribute.getI();
+      }
+    }
+    return fallback;
+  }
+
+  /** Symmetric int8 with one scale per index of {@code axis}. */
+  private static Quantized quantizeAlong(
+      TensorProto tensor, float[] values, int axis, String readers) {
+    long[] dims = TensorData.dims(tensor);
+    int channels = (int) dims[axis];
+    int inner = 1;
+    for (int d = axis + 1; d < dims.length; d++) {
+      inner *= (int) dims[d];
+    }
+    int outer = channels == 0 || inner == 0 ? 0 : values.length / (channels * inner);
+    float[] maxAbs = new float[channels];
+    for (int o = 0; o < outer; o++) {
+      for (int c = 0; c < channels; c++) {
+        int start = (o * channels + c) * inner;
+        for (int i = start; i < start + inner; i++) {
+          maxAbs[c] = Math.max(maxAbs[c], Math.abs(values[i]));
+        }
+      }
+    }
+    float[] scales = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      // An all-zero channel still needs a positive scale; any will do, as every value is 0.
+      scales[c] = maxAbs[c] > 0 ? maxAbs[c] / LEVELS : 1f;
+    }
+    byte[] quantized = new byte[values.length];
+    double maxError = 0;
+    for (int o = 0; o < outer; o++) {
+      for (int c = 0; c < channels; c++) {
+        float scale = scales[c];
+        int start = (o * channels + c) * inner;
+        for (int i = start; i < start + inner; i++) {
+          long q = Math.max(-LEVELS, Math.min(LEVELS, (long) Math.rint(values[i] / scale)));
+          quantized[i] = (byte) q;
+          maxError = Math.max(maxError, Math.abs(values[i] - q * scale));
+        }
+      }
+    }
+    return new Quantized(axis, readers, quantized, scales, maxError);
+  }
+}
