@@ -1,5 +1,7 @@
 package io.nightshift.samples;
 
+import io.nightshift.samples.penguins.PenguinsClassifier;
+import io.nightshift.samples.penguins.PenguinsTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,15 @@ public final class GenerateSamples {
 
   /** Every step, in the order they run. */
   static List<SampleGenerator> steps(Path samples, Path npm) {
-    return List.of();
+    Path penguins = npm.resolve(Layout.NPM_PENGUINS_JSON);
+    return List.of(
+        new PenguinsTable(
+            penguins, samples.resolve(Layout.PENGUINS_CSV), samples.resolve(Layout.PENGUINS_JSONL)),
+        new PenguinsClassifier(
+            penguins,
+            samples.resolve(Layout.PENGUINS_CLASSIFIER_ONNX),
+            samples.resolve(Layout.PENGUINS_CLASSIFIER_TRIBUO),
+            samples.resolve(Layout.PENGUINS_CLASSIFIER_SPEC)));
   }
 
   private static void run(SampleGenerator step) throws IOException {
