@@ -1,5 +1,9 @@
 package io.nightshift.samples;
 
+import io.nightshift.samples.onnx.ExternalDataMlp;
+import io.nightshift.samples.onnx.GatherModel;
+import io.nightshift.samples.onnx.Mlp;
+import io.nightshift.samples.onnx.MlpGenerator;
 import io.nightshift.samples.penguins.PenguinsClassifier;
 import io.nightshift.samples.penguins.PenguinsTable;
 import java.io.IOException;
@@ -40,7 +44,14 @@ public final class GenerateSamples {
             penguins,
             samples.resolve(Layout.PENGUINS_CLASSIFIER_ONNX),
             samples.resolve(Layout.PENGUINS_CLASSIFIER_TRIBUO),
-            samples.resolve(Layout.PENGUINS_CLASSIFIER_SPEC)));
+            samples.resolve(Layout.PENGUINS_CLASSIFIER_SPEC)),
+        new MlpGenerator(Mlp.small(), samples.resolve(Layout.MLP_SMALL)),
+        new MlpGenerator(Mlp.medium(), samples.resolve(Layout.MLP_MEDIUM)),
+        new ExternalDataMlp(
+            Mlp.small(),
+            samples.resolve(Layout.MLP_EXTERNAL),
+            samples.resolve(Layout.MLP_EXTERNAL_DATA)),
+        new GatherModel(samples.resolve(Layout.FAULTY_GATHER)));
   }
 
   private static void run(SampleGenerator step) throws IOException {
