@@ -1,5 +1,6 @@
 package io.nightshift.samples;
 
+import io.nightshift.samples.mail.MailCorpus;
 import io.nightshift.samples.onnx.ExternalDataMlp;
 import io.nightshift.samples.onnx.GatherModel;
 import io.nightshift.samples.onnx.Mlp;
@@ -51,7 +52,8 @@ public final class GenerateSamples {
             Mlp.small(),
             samples.resolve(Layout.MLP_EXTERNAL),
             samples.resolve(Layout.MLP_EXTERNAL_DATA)),
-        new GatherModel(samples.resolve(Layout.FAULTY_GATHER)));
+        new GatherModel(samples.resolve(Layout.FAULTY_GATHER)),
+        new MailCorpus(npm.resolve(Layout.NPM_SPAM_ASSASSIN_DATA), samples.resolve(Layout.MAILS)));
   }
 
   private static void run(SampleGenerator step) throws IOException {
