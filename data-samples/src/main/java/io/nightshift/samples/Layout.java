@@ -1,0 +1,35 @@
+package io.nightshift.samples;
+
+/**
+ * Every sample's path relative to the samples folder: the one list that {@link Samples} (readers)
+ * and {@link GenerateSamples} (the writer) share. The MiniLM paths are also written in {@code
+ * data-samples/pom.xml}, which unpacks them.
+ */
+final class Layout {
+  private Layout() {}
+
+  static final String PENGUINS_CSV = "penguins/penguins.csv";
+  static final String PENGUINS_JSONL = "penguins/penguins.jsonl";
+  static final String PENGUINS_CLASSIFIER_ONNX = "penguins/penguins-classifier.onnx";
+  static final String PENGUINS_CLASSIFIER_SPEC = "penguins/penguins-classifier.json";
+  static final String PENGUINS_CLASSIFIER_TRIBUO = "penguins/penguins-classifier.tribuo";
+
+  static final String MLP_SMALL = "mlp/mlp-small.onnx";
+  static final String MLP_MEDIUM = "mlp/mlp-medium.onnx";
+  static final String MLP_EXTERNAL = "external/mlp-external.onnx";
+  static final String MLP_EXTERNAL_DATA = "external/mlp-external.onnx.data";
+
+  static final String FAULTY_GATHER = "faulty/gather.onnx";
+
+  static final String MINILM_FP32_MODEL = "minilm/fp32/model.onnx";
+  static final String MINILM_FP32_TOKENIZER = "minilm/fp32/tokenizer.json";
+  static final String MINILM_INT8_MODEL = "minilm/int8/model.onnx";
+  static final String MINILM_INT8_TOKENIZER = "minilm/int8/tokenizer.json";
+
+  static final String MAILS = "mail/mails.jsonl";
+
+  /** Inside the npm folder: where each package's tarball is unpacked (see the pom). */
+  static final String NPM_PENGUINS_JSON = "vega-datasets/package/data/penguins.json";
+
+  static final String NPM_SPAM_ASSASSIN_DATA = "spam-assassin/package/data";
+}
