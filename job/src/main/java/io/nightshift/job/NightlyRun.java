@@ -71,7 +71,47 @@ final class NightlyRun {
       }
       OutputCheck.writable(config.output().path(), spark.sparkContext().hadoopConfiguration());
     }
+    probeDevices(predictor);
     return new Prepared(input, predictor, options, schema);
+  }
+
+  /**
+   * When the job needs a GPU, opens the session on the executors first, so a missing CUDA
+   * library or a CPU-only executor fails the run (exit 2) before anything is written.
+   */
+  private void probeDevices(Predictor predictor) {
+    boolean cuda = config.model().device() == io.nightshift.config.Enums.Device.CUDA;
+    if (!cuda && !config.model().requireGpu()) {
+      return;
+    }
+    List<io.nightshift.spark.DeviceReport> reports;
+    try {
+      reports = predictor.probeDevices(Math.max(1, spark.sparkContext().defaultParallelism()));
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      NightshiftException ours = null;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof NightshiftException n) {
+          ours = n;
+          break;
+        }
+      }
+      throw NightshiftException.invalid(
+          e, "model.device: the session could not be opened on the executors: %s",
+          ours != null ? ours.getMessage() : root.getMessage());
+    }
+    for (io.nightshift.spark.DeviceReport r : reports) {
+      LOG.info("Executor {} runs the model on {} ({}){}", r.executorId(), r.device(), r.provider(),
+          r.fallbackReason().isEmpty() ? "" : ": " + r.fallbackReason());
+      if (config.model().requireGpu() && !r.device().startsWith("cuda")) {
+        throw NightshiftException.invalid(
+            "model.require-gpu is true but executor %s runs on %s%s", r.executorId(), r.device(),
+            r.fallbackReason().isEmpty() ? " (Spark assigned its task no GPU)" : " (" + r.fallbackReason() + ")");
+      }
+    }
   }
 
   /** Runs the night; returns how the process should exit. */

@@ -30,7 +30,8 @@ public final class Nightshift {
   static final String USAGE =
       "usage: nightshift run --config FILE [--set key=value ...]\n"
           + "       nightshift validate --config FILE [--set key=value ...]\n"
-          + "       nightshift inspect --model FILE";
+          + "       nightshift inspect --model FILE\n"
+          + "       nightshift check-gpu --model FILE [--gpu N]";
 
   private Nightshift() {}
 
@@ -47,7 +48,7 @@ public final class Nightshift {
       System.err.println("nightshift: " + Redact.message(e));
       LOG.debug("Failure detail", e);
       return e.exitCode().code();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
       NightshiftException cause = find(e);
       if (cause != null) {
         System.err.println("nightshift: " + Redact.message(cause));
@@ -76,16 +77,18 @@ public final class Nightshift {
     String command = args[0];
     String config = null;
     String model = null;
+    int gpu = 0;
     List<String> sets = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
-      if (i + 1 >= args.length && (a.equals("--config") || a.equals("--set") || a.equals("--model"))) {
+      if (i + 1 >= args.length && a.startsWith("--")) {
         throw NightshiftException.invalid("%s needs a value\n%s", a, USAGE);
       }
       switch (a) {
         case "--config" -> config = args[++i];
         case "--set" -> sets.add(args[++i]);
         case "--model" -> model = args[++i];
+        case "--gpu" -> gpu = parseGpu(args[++i]);
         default -> throw NightshiftException.invalid("unknown argument '%s'\n%s", a, USAGE);
       }
     }
@@ -114,7 +117,22 @@ public final class Nightshift {
         System.out.println(Inspect.describe(model, new Configuration()));
         return ExitCode.OK;
       }
+      case "check-gpu" -> {
+        if (model == null) {
+          throw NightshiftException.invalid("check-gpu needs --model FILE\n%s", USAGE);
+        }
+        System.out.print(GpuCheck.run(model, gpu, 4096, 3));
+        return ExitCode.OK;
+      }
       default -> throw NightshiftException.invalid("unknown command '%s'\n%s", command, USAGE);
+    }
+  }
+
+  private static int parseGpu(String s) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw NightshiftException.invalid("--gpu: '%s' is not a GPU ordinal", s);
     }
   }
 }

@@ -17,6 +17,20 @@ public final class Enums {
     CUDA
   }
 
+  /** model.multiple-gpus */
+  public enum MultipleGpus {
+    /** A task with several GPU addresses fails: one session serves one device. */
+    FAIL,
+    /** Use the first address. */
+    FIRST
+  }
+
+  /** model.cuda.arena-strategy */
+  public enum ArenaStrategy { NEXT_POWER_OF_TWO, SAME_AS_REQUESTED }
+
+  /** model.cuda.conv-algo-search */
+  public enum ConvAlgoSearch { EXHAUSTIVE, HEURISTIC, DEFAULT }
+
   /** inference.outputs.name.post */
   public enum PostStep { NONE, SOFTMAX, ARGMAX, TOP_K }
 

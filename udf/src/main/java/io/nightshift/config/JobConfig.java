@@ -36,12 +36,28 @@ public record JobConfig(
       int threads,
       String resourceName,
       boolean requireGpu,
-      int sessionCacheSize)
+      int sessionCacheSize,
+      Enums.MultipleGpus multipleGpus,
+      CudaOptions cuda)
       implements Serializable {}
+
+  /** CUDA execution provider settings; the device id itself comes from Spark's scheduler. */
+  public record CudaOptions(
+      long memoryLimit,
+      Enums.ArenaStrategy arenaStrategy,
+      Enums.ConvAlgoSearch convAlgoSearch,
+      boolean copyInDefaultStream,
+      boolean tensorrt)
+      implements Serializable {
+
+    public static final CudaOptions DEFAULTS =
+        new CudaOptions(0, Enums.ArenaStrategy.NEXT_POWER_OF_TWO, Enums.ConvAlgoSearch.HEURISTIC, true, false);
+  }
 
   /** How rows become tensors and tensors become result columns. */
   public record InferenceSpec(
       int batchSize,
+      int gpuBatchSize,
       List<InputMapping> inputs,
       List<OutputMapping> outputs,
       NonFinitePolicy nonFinite)

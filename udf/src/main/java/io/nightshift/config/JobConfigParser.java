@@ -33,7 +33,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -55,7 +54,6 @@ public final class JobConfigParser {
 
   private final String source;
   private final Map<String, Object> values;
-  private final Set<String> used = new TreeSet<>();
 
   private JobConfigParser(String source, Map<String, Object> values) {
     this.source = source;
@@ -172,10 +170,21 @@ public final class JobConfigParser {
             integer(MODEL_THREADS, MODEL_THREADS_DEFAULT, 0),
             string(MODEL_RESOURCE_NAME, MODEL_RESOURCE_NAME_DEFAULT),
             bool(MODEL_REQUIRE_GPU, MODEL_REQUIRE_GPU_DEFAULT),
-            integer(MODEL_SESSION_CACHE_SIZE, MODEL_SESSION_CACHE_SIZE_DEFAULT, 1));
+            integer(MODEL_SESSION_CACHE_SIZE, MODEL_SESSION_CACHE_SIZE_DEFAULT, 1),
+            Choices.parse(Enums.MultipleGpus.class, MODEL_MULTIPLE_GPUS,
+                string(MODEL_MULTIPLE_GPUS, MODEL_MULTIPLE_GPUS_DEFAULT)),
+            new JobConfig.CudaOptions(
+                longValue(MODEL_CUDA_MEMORY_LIMIT, MODEL_CUDA_MEMORY_LIMIT_DEFAULT),
+                Choices.parse(Enums.ArenaStrategy.class, MODEL_CUDA_ARENA_STRATEGY,
+                    string(MODEL_CUDA_ARENA_STRATEGY, MODEL_CUDA_ARENA_STRATEGY_DEFAULT)),
+                Choices.parse(Enums.ConvAlgoSearch.class, MODEL_CUDA_CONV_ALGO_SEARCH,
+                    string(MODEL_CUDA_CONV_ALGO_SEARCH, MODEL_CUDA_CONV_ALGO_SEARCH_DEFAULT)),
+                bool(MODEL_CUDA_COPY_IN_DEFAULT_STREAM, MODEL_CUDA_COPY_IN_DEFAULT_STREAM_DEFAULT),
+                bool(MODEL_TENSORRT, MODEL_TENSORRT_DEFAULT)));
     InferenceSpec inference =
         new InferenceSpec(
             integer(INFERENCE_BATCH_SIZE, INFERENCE_BATCH_SIZE_DEFAULT, 1),
+            integer(INFERENCE_GPU_BATCH_SIZE, INFERENCE_GPU_BATCH_SIZE_DEFAULT, 1),
             inputMappings(),
             outputMappings(),
             Choices.parse(
@@ -337,7 +346,6 @@ public final class JobConfigParser {
   }
 
   private String string(String key, String dflt) {
-    used.add(key);
     Object v = values.get(key);
     if (v == null) {
       return dflt;
@@ -349,7 +357,6 @@ public final class JobConfigParser {
   }
 
   private List<String> list(String key) {
-    used.add(key);
     Object v = values.get(key);
     if (v == null) {
       return List.of();
@@ -379,6 +386,22 @@ public final class JobConfigParser {
       throw invalidValue(key, s, "a whole number >= " + min);
     }
     return v;
+  }
+
+  private long longValue(String key, long dflt) {
+    String s = string(key, "");
+    if (s.isEmpty()) {
+      return dflt;
+    }
+    try {
+      long v = Long.parseLong(s);
+      if (v < 0) {
+        throw invalidValue(key, s, "a whole number >= 0");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw invalidValue(key, s, "a whole number");
+    }
   }
 
   private double number(String key, double dflt) {

@@ -46,10 +46,32 @@ public final class JobProperties {
   public static final String MODEL_SESSION_CACHE_SIZE = "model.session-cache-size";
   public static final int MODEL_SESSION_CACHE_SIZE_DEFAULT = 4;
 
+  /** When a task was assigned several GPU addresses: fail | first. */
+  public static final String MODEL_MULTIPLE_GPUS = "model.multiple-gpus";
+  public static final String MODEL_MULTIPLE_GPUS_DEFAULT = "fail";
+  /** CUDA provider: bytes of GPU memory the arena may use (0 = no limit). */
+  public static final String MODEL_CUDA_MEMORY_LIMIT = "model.cuda.memory-limit";
+  public static final long MODEL_CUDA_MEMORY_LIMIT_DEFAULT = 0;
+  /** CUDA provider: arena growth, next-power-of-two | same-as-requested. */
+  public static final String MODEL_CUDA_ARENA_STRATEGY = "model.cuda.arena-strategy";
+  public static final String MODEL_CUDA_ARENA_STRATEGY_DEFAULT = "next-power-of-two";
+  /** CUDA provider: cuDNN convolution algorithm search, exhaustive | heuristic | default. */
+  public static final String MODEL_CUDA_CONV_ALGO_SEARCH = "model.cuda.conv-algo-search";
+  public static final String MODEL_CUDA_CONV_ALGO_SEARCH_DEFAULT = "heuristic";
+  /** CUDA provider: copy tensors on the default stream (safer) rather than a separate one. */
+  public static final String MODEL_CUDA_COPY_IN_DEFAULT_STREAM = "model.cuda.copy-in-default-stream";
+  public static final boolean MODEL_CUDA_COPY_IN_DEFAULT_STREAM_DEFAULT = true;
+  /** Put the TensorRT provider in front of CUDA (needs TensorRT libraries on the executors). */
+  public static final String MODEL_TENSORRT = "model.tensorrt";
+  public static final boolean MODEL_TENSORRT_DEFAULT = false;
+
   // ---- inference
   /** Rows per ONNX Runtime call on CPU. */
   public static final String INFERENCE_BATCH_SIZE = "inference.batch-size";
   public static final int INFERENCE_BATCH_SIZE_DEFAULT = 1024;
+  /** Rows per ONNX Runtime call when the session runs on a GPU: larger batches keep it busy. */
+  public static final String INFERENCE_GPU_BATCH_SIZE = "inference.gpu-batch-size";
+  public static final int INFERENCE_GPU_BATCH_SIZE_DEFAULT = 8192;
   /** Per model input: the numeric columns assembled into [batch, N], or one array column. */
   public static final String INFERENCE_INPUT_COLUMNS = "inference.inputs.<name>.columns";
   /** Per model output: the result column it becomes. */
@@ -105,7 +127,14 @@ public final class JobProperties {
           exact(MODEL_RESOURCE_NAME),
           exact(MODEL_REQUIRE_GPU),
           exact(MODEL_SESSION_CACHE_SIZE),
+          exact(MODEL_MULTIPLE_GPUS),
+          exact(MODEL_CUDA_MEMORY_LIMIT),
+          exact(MODEL_CUDA_ARENA_STRATEGY),
+          exact(MODEL_CUDA_CONV_ALGO_SEARCH),
+          exact(MODEL_CUDA_COPY_IN_DEFAULT_STREAM),
+          exact(MODEL_TENSORRT),
           exact(INFERENCE_BATCH_SIZE),
+          exact(INFERENCE_GPU_BATCH_SIZE),
           named(INFERENCE_INPUT_COLUMNS),
           named(INFERENCE_OUTPUT_COLUMN),
           named(INFERENCE_OUTPUT_POST),

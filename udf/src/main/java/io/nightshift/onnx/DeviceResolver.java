@@ -14,18 +14,18 @@ public final class DeviceResolver {
   private DeviceResolver() {}
 
   /** The device for the running task (or for driver-side code when there is no task). */
-  public static Device resolve(Enums.Device wanted, String resourceName) {
+  public static Device resolve(Enums.Device wanted, String resourceName, Enums.MultipleGpus multiple) {
     if (wanted == Enums.Device.CPU) {
       return Device.CPU;
     }
-    Integer address = assignedAddress(resourceName);
+    Integer address = assignedAddress(resourceName, multiple);
     if (address != null) {
       return Device.cuda(address);
     }
     return wanted == Enums.Device.CUDA ? Device.cuda(0) : Device.CPU;
   }
 
-  private static Integer assignedAddress(String resourceName) {
+  private static Integer assignedAddress(String resourceName, Enums.MultipleGpus multiple) {
     TaskContext task = TaskContext.get();
     if (task == null) {
       return null;
@@ -34,10 +34,10 @@ public final class DeviceResolver {
     if (info == null || info.addresses().length == 0) {
       return null;
     }
-    if (info.addresses().length > 1) {
+    if (info.addresses().length > 1 && multiple == Enums.MultipleGpus.FAIL) {
       throw new NightshiftException(
           "task %d was assigned %d '%s' addresses %s; one session serves one device, so set "
-              + "spark.task.resource.%s.amount to 1 or less",
+              + "spark.task.resource.%s.amount to 1 or less, or model.multiple-gpus: first",
           task.taskAttemptId(), info.addresses().length, resourceName,
           String.join(",", info.addresses()), resourceName);
     }

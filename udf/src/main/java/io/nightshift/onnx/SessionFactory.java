@@ -1,11 +1,13 @@
 package io.nightshift.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums;
+import io.nightshift.config.JobConfig.CudaOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +33,19 @@ public final class SessionFactory {
    */
   public static ScoringSession create(
       byte[] model, String modelName, Device device, Enums.Device wanted, int threads) {
+    return create(model, modelName, device, wanted, threads, CudaOptions.DEFAULTS);
+  }
+
+  /** As {@link #create(byte[], String, Device, Enums.Device, int)}, with CUDA provider options. */
+  public static ScoringSession create(
+      byte[] model, String modelName, Device device, Enums.Device wanted, int threads, CudaOptions cuda) {
     long start = System.nanoTime();
     Device used = device;
     String fallback = "";
     try (SessionOptions options = baseOptions(threads)) {
       if (device.kind() == Device.Kind.CUDA) {
         try {
-          options.addCUDA(device.gpuId());
+          addGpuProviders(options, device.gpuId(), cuda);
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
           if (wanted == Enums.Device.CUDA) {
             throw new NightshiftException(
@@ -58,6 +66,23 @@ public final class SessionFactory {
     } catch (OrtException e) {
       throw new NightshiftException(
           e, "ONNX Runtime cannot load model %s on %s: %s", modelName, used, e.getMessage());
+    }
+  }
+
+  private static void addGpuProviders(SessionOptions options, int gpuId, CudaOptions cuda)
+      throws OrtException {
+    if (cuda.tensorrt()) {
+      options.addTensorrt(gpuId);
+    }
+    try (OrtCUDAProviderOptions provider = new OrtCUDAProviderOptions(gpuId)) {
+      if (cuda.memoryLimit() > 0) {
+        provider.add("gpu_mem_limit", Long.toString(cuda.memoryLimit()));
+      }
+      provider.add("arena_extend_strategy",
+          cuda.arenaStrategy() == Enums.ArenaStrategy.NEXT_POWER_OF_TWO ? "kNextPowerOfTwo" : "kSameAsRequested");
+      provider.add("cudnn_conv_algo_search", cuda.convAlgoSearch().name());
+      provider.add("do_copy_in_default_stream", cuda.copyInDefaultStream() ? "1" : "0");
+      options.addCUDA(provider);
     }
   }
 

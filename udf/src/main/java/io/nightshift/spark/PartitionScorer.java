@@ -48,6 +48,25 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     return new Scoring(plan, rows);
   }
 
+  /**
+   * The running task's lease on its JVM's session for the plan's model on the task's device,
+   * creating the session (from the shipped payload, checked against its sha256) when absent.
+   */
+  static SessionCache.Lease lease(ScoringPlan plan) {
+    Device device =
+        DeviceResolver.resolve(plan.model().device(), plan.model().resourceName(), plan.model().multipleGpus());
+    return SessionCache.shared()
+        .acquire(
+            new SessionKey(plan.modelSha256(), device.id()),
+            plan.model().sessionCacheSize(),
+            () -> {
+              ModelPayload payload = plan.payload().value();
+              return SessionFactory.create(
+                  payload.open(), plan.modelName(), device, plan.model().device(), plan.threads(),
+                  plan.model().cuda());
+            });
+  }
+
   /** One task's scoring state. */
   private static final class Scoring implements Iterator<InternalRow>, AutoCloseable {
     private final ScoringPlan plan;
@@ -68,6 +87,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     private final JoinedRow joined = new JoinedRow();
     private ColumnarBatch results;
+    private final int capacity;
     private int batchSize;
     private int cursor;
     private long rowsRead;
@@ -77,21 +97,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     Scoring(ScoringPlan plan, Iterator<InternalRow> input) {
       this.plan = plan;
       this.input = input;
-      Device device = DeviceResolver.resolve(plan.model().device(), plan.model().resourceName());
-      this.lease =
-          SessionCache.shared()
-              .acquire(
-                  new SessionKey(plan.modelSha256(), device.id()),
-                  plan.model().sessionCacheSize(),
-                  () -> {
-                    ModelPayload payload = plan.payload().value();
-                    return SessionFactory.create(
-                        payload.open(), plan.modelName(), device, plan.model().device(), plan.threads());
-                  });
+      this.lease = lease(plan);
       this.session = lease.session();
       String name = "nightshift-task-" + (task == null ? "local" : task.taskAttemptId());
       this.allocator = Allocators.child(name);
-      int n = plan.batchSize();
+      // A GPU session gets the larger GPU batch: small batches leave a GPU idle.
+      int n = session.device().kind() == Device.Kind.CUDA ? plan.gpuBatchSize() : plan.batchSize();
+      this.capacity = n;
       this.buffers = new TensorBuffer[plan.inputs().size()];
       for (int i = 0; i < buffers.length; i++) {
         FeatureInput in = plan.inputs().get(i);
@@ -159,7 +171,6 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** Reads and scores the next batch; false when the input is exhausted. */
     private boolean fill() {
       int n = 0;
-      int capacity = plan.batchSize();
       reader.newBatch();
       while (n < capacity && input.hasNext()) {
         InternalRow row = input.next();

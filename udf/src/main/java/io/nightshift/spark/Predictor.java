@@ -129,37 +129,67 @@ public final class Predictor {
     return score(input, ScoreOptions.of(List.of(input.columns()))).rows();
   }
 
+  /**
+   * Opens (or finds) the model's session on the executors through {@code tasks} small tasks and
+   * reports the device each really got. Run before scoring when the job needs a GPU, so a missing
+   * CUDA library fails the run before anything is written; the sessions stay cached for scoring.
+   */
+  public List<DeviceReport> probeDevices(int tasks) {
+    ScoringPlan plan = plan(List.of(), List.of(), new StructType(), new int[0], new StructType(), null, null);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Integer> slots = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      slots.add(i);
+    }
+    return jsc.parallelize(slots, tasks)
+        .mapPartitions(it -> {
+          try (io.nightshift.onnx.SessionCache.Lease lease = PartitionScorer.lease(plan)) {
+            io.nightshift.onnx.ScoringSession s = lease.session();
+            String executor = org.apache.spark.SparkEnv.get() == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
+            return List.of(new DeviceReport(executor, s.device().id(), s.provider(), s.fallbackReason(),
+                io.nightshift.onnx.SessionCache.shared().sessionsCreated())).iterator();
+          }
+        })
+        .collect();
+  }
+
   /** Scores {@code input} as {@code options} say. Lazy: nothing runs until the rows are used. */
   public Scored score(Dataset<Row> input, ScoreOptions options) {
     Binding b = bind(input.schema(), options);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    if (broadcast == null) {
-      broadcast = jsc.broadcast(payload);
-      hadoopConf = jsc.broadcast(new HadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
-    }
     CollectionAccumulator<TaskReport> reports = spark.sparkContext().collectionAccumulator("nightshift.tasks");
-    ScoringPlan plan =
-        new ScoringPlan(
-            model.uri(),
-            payload.sha256(),
-            broadcast,
-            model,
-            threads(),
-            inference.batchSize(),
-            inference.nonFinite(),
-            b.inputs(),
-            b.outputs(),
-            input.schema(),
-            b.passThrough(),
-            b.outputSchema(),
-            options.rejectDir(),
-            hadoopConf,
-            reports);
+    ScoringPlan plan = plan(b.inputs(), b.outputs(), input.schema(), b.passThrough(), b.outputSchema(),
+        options.rejectDir(), reports);
     RDD<InternalRow> rows = ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution().toRdd();
     RDD<InternalRow> scored = rows.toJavaRDD().mapPartitions(new PartitionScorer(plan)).rdd();
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, b.outputSchema(), false);
     return new Scored(out, reports, b.outputSchema());
+  }
+
+  private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
+      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports) {
+    if (broadcast == null) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      broadcast = jsc.broadcast(payload);
+      hadoopConf = jsc.broadcast(new HadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
+    }
+    return new ScoringPlan(
+        model.uri(),
+        payload.sha256(),
+        broadcast,
+        model,
+        threads(),
+        inference.batchSize(),
+        inference.gpuBatchSize(),
+        inference.nonFinite(),
+        inputs,
+        outputs,
+        inputSchema,
+        passThrough,
+        outputSchema,
+        rejectDir,
+        hadoopConf,
+        reports);
   }
 
   private int threads() {

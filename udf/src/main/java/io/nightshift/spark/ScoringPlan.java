@@ -23,6 +23,7 @@ record ScoringPlan(
     ModelSpec model,
     int threads,
     int batchSize,
+    int gpuBatchSize,
     NonFinitePolicy nonFinite,
     List<FeatureInput> inputs,
     List<ResultOutput> outputs,
