@@ -35,10 +35,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns a YAML job file plus {@code --set key=value} overrides into a validated {@link JobConfig}.
@@ -78,7 +81,7 @@ public final class JobConfigParser {
   public static JobConfig parse(String yamlText, String source, List<String> overrides) {
     Object root;
     try {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+      root = yaml().load(yamlText);
     } catch (YAMLException e) {
       throw NightshiftException.invalid(e, "%s is not valid YAML: %s", source, e.getMessage());
     }
@@ -104,6 +107,22 @@ public final class JobConfigParser {
       }
     }
     return new JobConfigParser(source, flat).build();
+  }
+
+  /**
+   * A YAML reader that keeps every scalar as the text written: YAML 1.1 would otherwise turn
+   * labels such as {@code no}/{@code yes} into booleans and {@code 2026-11-28} into a timestamp.
+   * Values are typed by this parser, per key.
+   */
+  private static Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    Resolver textOnly =
+        new Resolver() {
+          @Override
+          protected void addImplicitResolvers() {}
+        };
+    return new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
+        new DumperOptions(), options, textOnly);
   }
 
   private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> out, String source) {
@@ -138,7 +157,7 @@ public final class JobConfigParser {
 
   private static Object overrideValue(String text) {
     if (text.startsWith("[")) {
-      Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+      Object parsed = yaml().load(text);
       if (parsed instanceof List<?> list) {
         return list.stream().map(JobConfigParser::scalar).toList();
       }

@@ -117,6 +117,15 @@ class JobConfigParserTest {
   }
 
   @Test
+  void scalarsStayAsWrittenSoLabelsLikeNoAndYesSurvive() {
+    JobConfig c = parse(JOB, "inference.outputs.label.labels=[no, yes, off]");
+    assertThat(c.inference().outputs().get(1).labels()).containsExactly("no", "yes", "off");
+    JobConfig d = parse(JOB.replace("labels: [x, y, z]", "labels: [no, yes, 'on']"));
+    assertThat(d.inference().outputs().get(1).labels()).containsExactly("no", "yes", "on");
+    assertThat(d.input().options()).containsEntry("header", "true");
+  }
+
+  @Test
   void missingFileIsNamed() {
     Path missing = Path.of("no/such/job.yaml");
     assertThatThrownBy(() -> JobConfigParser.parse(missing, List.of()))
