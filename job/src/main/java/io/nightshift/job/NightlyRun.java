@@ -127,10 +127,17 @@ final class NightlyRun {
     Dataset<Row> out = withDate(scored.rows());
     String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
     Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
-    if (config.output().format() == OutputFormat.NOOP) {
-      out.write().format("noop").mode("overwrite").save();
-    } else {
-      out.write().mode("overwrite").partitionBy(partitionBy).parquet(staging + "/data");
+    try {
+      if (config.output().format() == OutputFormat.NOOP) {
+        out.write().format("noop").mode("overwrite").save();
+      } else {
+        out.write().mode("overwrite").partitionBy(partitionBy).parquet(staging + "/data");
+      }
+    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
+      // Nothing of a failed write is kept: the table was not touched, staging goes.
+      spark.sparkContext().removeSparkListener(progress);
+      publisher.delete(staging);
+      throw e;
     }
     RunSummary summary = RunSummary.of(scored.reports().value());
     spark.sparkContext().removeSparkListener(progress);
@@ -145,8 +152,9 @@ final class NightlyRun {
           "accounting failed: %d rows read, %d written, %d rejected; results left unpublished in %s",
           summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(), staging);
     }
+    List<String> rejectedPartitions = List.of();
     if (summary.rowsRejected() > 0) {
-      writeRejected(summary.rejectFiles(), prepared.input().schema());
+      rejectedPartitions = writeRejected(summary.rejectFiles(), prepared.input().schema());
     }
     double ratio = summary.rowsRead() == 0 ? 0 : (double) summary.rowsRejected() / summary.rowsRead();
     if (ratio > config.output().maxRejectedRatio()) {
@@ -172,6 +180,7 @@ final class NightlyRun {
     List<String> partitions = List.of();
     if (config.output().format() == OutputFormat.PARQUET) {
       partitions = publisher.publish(staging + "/data", config.output().path(), partitionBy.length, config.output().mode());
+      clearStaleQuarantine(partitions, rejectedPartitions);
     }
     publisher.delete(staging);
     manifest.status("ok", "");
@@ -190,8 +199,29 @@ final class NightlyRun {
     return rows;
   }
 
-  /** Turns the staged JSON lines of successful tasks into the Parquet quarantine. */
-  private void writeRejected(List<String> files, StructType inputSchema) {
+  /**
+   * On overwrite, a rerun of a night replaces that night's quarantine too: a partition this run
+   * published whose rerun rejected nothing loses the rejected rows of the earlier run.
+   */
+  private void clearStaleQuarantine(List<String> published, List<String> rejectedNow) {
+    if (config.output().mode() != WriteMode.OVERWRITE) {
+      return;
+    }
+    Publisher quarantine = new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
+    for (String partition : published) {
+      if (rejectedNow.contains(partition)) {
+        continue;
+      }
+      if (partition.isEmpty()) {
+        quarantine.clearData(config.output().rejectedPath());
+      } else {
+        quarantine.delete(config.output().rejectedPath().replaceAll("/+$", "") + "/" + partition);
+      }
+    }
+  }
+
+  /** Turns the staged JSON lines of successful tasks into the Parquet quarantine; returns its partitions. */
+  private List<String> writeRejected(List<String> files, StructType inputSchema) {
     StructType staged = new StructType()
         .add("reason_code", DataTypes.StringType)
         .add("reason", DataTypes.StringType)
@@ -214,8 +244,10 @@ final class NightlyRun {
     }
     String stagingRejected = config.output().rejectedPath().replaceAll("/+$", "") + "/_staging/" + config.run().id();
     rejected.write().mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).parquet(stagingRejected);
-    new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration())
-        .publish(stagingRejected, config.output().rejectedPath(), partitionBy.size(), config.output().mode());
+    List<String> written =
+        new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration())
+            .publish(stagingRejected, config.output().rejectedPath(), partitionBy.size(), config.output().mode());
     LOG.warn("Quarantined rejected rows in {}", config.output().rejectedPath());
+    return written;
   }
 }

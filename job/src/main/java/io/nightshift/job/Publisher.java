@@ -131,6 +131,22 @@ final class Publisher {
     }
   }
 
+  /** Deletes the data (everything not hidden) in {@code dir}. */
+  void clearData(String dir) {
+    Path p = new Path(dir);
+    try {
+      if (fs.exists(p)) {
+        for (FileStatus s : fs.listStatus(p)) {
+          if (!hidden(s.getPath())) {
+            fs.delete(s.getPath(), true);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new NightshiftException(e, "cannot clear %s: %s", dir, Redact.message(e));
+    }
+  }
+
   void delete(String dir) {
     try {
       fs.delete(new Path(dir), true);

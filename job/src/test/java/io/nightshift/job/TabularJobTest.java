@@ -44,6 +44,7 @@ class TabularJobTest {
   @TempDir static Path tmp;
   static SparkSession spark;
   static Path parquet;
+  static Path clean;
 
   @BeforeAll
   static void data() {
@@ -57,6 +58,8 @@ class TabularJobTest {
         .withColumn("row_id", monotonically_increasing_id())
         .repartition(8)
         .write().parquet(parquet.toString());
+    clean = tmp.resolve("penguins-clean");
+    spark.read().parquet(parquet.toString()).na().drop(FEATURES.toArray(String[]::new)).write().parquet(clean.toString());
   }
 
   static int run(String... args) {
@@ -162,6 +165,13 @@ class TabularJobTest {
     assertThat(out.resolve("_nightshift/manifest-2026-11-28.json")).exists();
     assertThat(out.resolve("_nightshift/staging")).satisfiesAnyOf(
         p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(out.resolve("_rejected/dt=2026-11-28")).isDirectory();
+
+    // The night rerun on corrected input: its old quarantine goes, the other night's stays.
+    assertThat(run(job(out, "run.date=2026-11-28", "input.path=" + clean))).isEqualTo(0);
+    assertThat(out.resolve("_rejected/dt=2026-11-28")).doesNotExist();
+    assertThat(out.resolve("_rejected/dt=2026-11-27")).isDirectory();
+    assertThat(spark.read().parquet(out.toString()).filter("dt = '2026-11-28'").count()).isEqualTo(342);
   }
 
   @Test
