@@ -31,6 +31,8 @@ final class Manifest {
   private final Progress progress;
   private String status = "running";
   private String message = "";
+  private long staged = -1;
+  private long quarantined = -1;
 
   Manifest(JobConfig config, Predictor predictor, RunSummary summary, Progress progress) {
     this.config = config;
@@ -42,6 +44,12 @@ final class Manifest {
   void status(String status, String message) {
     this.status = status;
     this.message = message;
+  }
+
+  /** What the job found on disk: rows in the staged output and in the quarantine. */
+  void accounting(long staged, long quarantined) {
+    this.staged = staged;
+    this.quarantined = quarantined;
   }
 
   Map<String, Object> toMap(long startNanos, List<String> partitions) {
@@ -70,6 +78,12 @@ final class Manifest {
     rows.put("written", summary.rowsWritten());
     rows.put("rejected", summary.rowsRejected());
     rows.put("rejected_by_reason", summary.rejectedByReason());
+    if (staged >= 0) {
+      rows.put("staged", staged);
+      rows.put("quarantined", quarantined);
+      rows.put("balanced", summary.rowsRead() == summary.rowsWritten() + summary.rowsRejected()
+          && staged == summary.rowsWritten() && quarantined == summary.rowsRejected());
+    }
     rows.put("spark_records_read", progress.sparkRowsRead());
     rows.put("spark_records_written", progress.sparkRowsWritten());
     m.put("rows", rows);

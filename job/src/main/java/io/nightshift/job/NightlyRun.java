@@ -9,16 +9,22 @@ import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.WriteMode;
 import io.nightshift.config.JobConfig;
+import io.nightshift.config.JobProperties;
 import io.nightshift.spark.Predictor;
 import io.nightshift.spark.ScoreOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,19 +48,41 @@ final class NightlyRun {
     this.config = config;
   }
 
-  /** Everything checked before launch, and what the run needs from it. */
-  record Prepared(Dataset<Row> input, Predictor predictor, ScoreOptions options, StructType resultSchema) {}
+  /** How many non-null values of each fixed-length array column are looked at before launch. */
+  static final int SAMPLED_ROWS = 16;
 
-  /** The pre-launch checks: config, input, model, mappings, output. Runs no inference. */
+  /**
+   * Everything checked before launch, and what the run needs from it. {@code declaredNumeric}: the
+   * CSV/JSON feature columns read as text whose declared numeric type pass-through copies get back.
+   */
+  record Prepared(
+      Dataset<Row> input,
+      Predictor predictor,
+      ScoreOptions options,
+      StructType resultSchema,
+      Map<String, DataType> declaredNumeric) {}
+
+  /**
+   * The pre-launch checks, in order: input readable (the config was checked when parsed), model
+   * loadable and safe (checksum, external data inside its folder, custom ops allowed), every
+   * mapping against the schema and the signature (names, element types, fixed dimensions), array
+   * lengths in a sample of rows, partition columns, output and quarantine paths writable. Writes
+   * nothing and runs no inference; {@code validate} runs exactly this. A text model's tokenizer
+   * check belongs here, next to the model's.
+   */
   Prepared prepare(String stagedRejects) {
-    Dataset<Row> input = InputReader.read(spark, config.input());
+    Set<String> features = new HashSet<>();
+    config.inference().inputs().forEach(m -> features.addAll(m.columns()));
+    InputReader.Input read = InputReader.read(spark, config.input(), features);
+    Dataset<Row> input = read.rows();
     Predictor predictor = Predictor.create(spark, config.model(), config.inference());
     List<String> pass = config.output().passThrough();
     ScoreOptions options = ScoreOptions.of(pass).rejectingTo(stagedRejects);
     if (InputReader.textMayHoldNumbers(config.input().format())) {
       options = options.parsingTextNumbers();
     }
-    StructType schema = predictor.resultSchema(input.schema(), options);
+    StructType schema = castBack(predictor.resultSchema(input.schema(), options), read.declaredNumeric());
+    predictor.checkSampledArrays(input, options, SAMPLED_ROWS);
     List<String> columns = Arrays.asList(schema.fieldNames());
     for (String p : config.output().partitionBy()) {
       if (!columns.contains(p) && !p.equals(DATE_PARTITION)) {
@@ -72,7 +100,32 @@ final class NightlyRun {
       OutputCheck.writable(config.output().path(), spark.sparkContext().hadoopConfiguration());
     }
     probeDevices(predictor);
-    return new Prepared(input, predictor, options, schema);
+    OutputCheck.writable(
+        JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
+    return new Prepared(input, predictor, options, schema, read.declaredNumeric());
+  }
+
+  /** {@code schema} with the text-read numeric columns given their declared types back. */
+  private static StructType castBack(StructType schema, Map<String, DataType> declared) {
+    StructField[] fields = schema.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      DataType t = declared.get(fields[i].name());
+      if (t != null) {
+        fields[i] = new StructField(fields[i].name(), t, true, fields[i].metadata());
+      }
+    }
+    return new StructType(fields);
+  }
+
+  /** Casts the text-read numeric columns among {@code rows}' columns back to their declared types. */
+  private static Dataset<Row> castBack(Dataset<Row> rows, Map<String, DataType> declared) {
+    for (String c : rows.columns()) {
+      DataType t = declared.get(c);
+      if (t != null) {
+        rows = rows.withColumn(c, col("`" + c + "`").cast(t));
+      }
+    }
+    return rows;
   }
 
   /**
@@ -124,14 +177,15 @@ final class NightlyRun {
     Progress progress = new Progress();
     spark.sparkContext().addSparkListener(progress);
     Predictor.Scored scored = prepared.predictor().score(prepared.input(), prepared.options());
-    Dataset<Row> out = withDate(scored.rows());
+    Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
     String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
     Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
+    boolean parquet = config.output().format() == OutputFormat.PARQUET;
     try {
-      if (config.output().format() == OutputFormat.NOOP) {
-        out.write().format("noop").mode("overwrite").save();
-      } else {
+      if (parquet) {
         out.write().mode("overwrite").partitionBy(partitionBy).parquet(staging + "/data");
+      } else {
+        out.write().format("noop").mode("overwrite").save();
       }
     } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
       // Nothing of a failed write is kept: the table was not touched, staging goes.
@@ -142,28 +196,36 @@ final class NightlyRun {
     RunSummary summary = RunSummary.of(scored.reports().value());
     spark.sparkContext().removeSparkListener(progress);
 
+    // The books, from what is on disk rather than from our own counters alone.
+    long staged = parquet ? stagedRows(staging + "/data", summary.rowsWritten()) : summary.rowsWritten();
+    Quarantined q = summary.rejectFiles().isEmpty() ? Quarantined.NONE : writeRejected(summary.rejectFiles(), prepared);
+    long quarantined = q.rows();
+    List<String> rejectedPartitions = q.partitions();
+    publisher.delete(stagedRejects);
     Manifest manifest = new Manifest(config, prepared.predictor(), summary, progress);
-    long lost = summary.rowsRead() - summary.rowsWritten() - summary.rowsRejected();
-    if (lost != 0) {
-      manifest.status("failed", "rows read " + summary.rowsRead() + " != written " + summary.rowsWritten()
-          + " + rejected " + summary.rowsRejected());
+    manifest.accounting(staged, quarantined);
+    if (summary.rowsRead() != summary.rowsWritten() + summary.rowsRejected()
+        || staged != summary.rowsWritten()
+        || quarantined != summary.rowsRejected()) {
+      String why = String.format(
+          "accounting failed: %d rows read, %d written (%d in the staged output), %d rejected (%d in the"
+              + " quarantine)",
+          summary.rowsRead(), summary.rowsWritten(), staged, summary.rowsRejected(), quarantined);
+      manifest.status("failed", why);
       manifest.write(base, start, List.of());
-      throw new NightshiftException(
-          "accounting failed: %d rows read, %d written, %d rejected; results left unpublished in %s",
-          summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(), staging);
-    }
-    List<String> rejectedPartitions = List.of();
-    if (summary.rowsRejected() > 0) {
-      rejectedPartitions = writeRejected(summary.rejectFiles(), prepared.input().schema());
+      throw new NightshiftException("%s; results left unpublished in %s/data", why, staging);
     }
     double ratio = summary.rowsRead() == 0 ? 0 : (double) summary.rowsRejected() / summary.rowsRead();
     if (ratio > config.output().maxRejectedRatio()) {
       String why = String.format(
-          "%d of %d rows rejected (%.4f) exceeds output.max-rejected-ratio %s; results left unpublished in %s/data",
-          summary.rowsRejected(), summary.rowsRead(), ratio, config.output().maxRejectedRatio(), staging);
+          "%d of %d rows rejected (%.4f) exceeds output.max-rejected-ratio %s; rejected rows are in %s;"
+              + " results left unpublished in %s/data",
+          summary.rowsRejected(), summary.rowsRead(), ratio, config.output().maxRejectedRatio(),
+          config.output().rejectedPath(), staging);
       manifest.status("error-budget-exceeded", why);
       manifest.write(base, start, List.of());
       LOG.error(why);
+      System.err.println("nightshift: " + Redact.text(why));
       return ExitCode.ERROR_BUDGET_EXCEEDED;
     }
     if (config.model().requireGpu()) {
@@ -178,17 +240,32 @@ final class NightlyRun {
       }
     }
     List<String> partitions = List.of();
-    if (config.output().format() == OutputFormat.PARQUET) {
+    if (parquet) {
       partitions = publisher.publish(staging + "/data", config.output().path(), partitionBy.length, config.output().mode());
       clearStaleQuarantine(partitions, rejectedPartitions);
     }
     publisher.delete(staging);
+    StagingCleaner.dropSuperseded(base, config.run(), spark.sparkContext().hadoopConfiguration());
     manifest.status("ok", "");
     manifest.write(base, start, partitions);
     LOG.info("Run {} done: {} rows read, {} written, {} rejected, in {} s",
         config.run().id(), summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(),
         String.format("%.1f", (System.nanoTime() - start) / 1e9));
     return ExitCode.OK;
+  }
+
+  /** What went into the quarantine: rows (counted on disk) and partitions. */
+  private record Quarantined(long rows, List<String> partitions) {
+    static final Quarantined NONE = new Quarantined(0, List.of());
+  }
+
+  /** Rows in the staged Parquet (read from file footers); 0 without reading when none were written. */
+
+  private long stagedRows(String dir, long written) {
+    if (written == 0) {
+      return 0;
+    }
+    return spark.read().parquet(dir).count();
   }
 
   private Dataset<Row> withDate(Dataset<Row> rows) {
@@ -220,8 +297,15 @@ final class NightlyRun {
     }
   }
 
-  /** Turns the staged JSON lines of successful tasks into the Parquet quarantine; returns its partitions. */
-  private List<String> writeRejected(List<String> files, StructType inputSchema) {
+  /**
+   * Turns the staged JSON lines of successful tasks into the Parquet quarantine: pass-through
+   * columns (typed as in the output), reason_code, reason, input_json (the row as read), partitioned
+   * like the output, and published into {@code output.rejected-path} replacing only this night's
+   * partitions. Returns the number of rows quarantined, counted in the staged Parquet, and the
+   * partitions written.
+   */
+  private Quarantined writeRejected(List<String> files, Prepared prepared) {
+    StructType inputSchema = prepared.input().schema();
     StructType staged = new StructType()
         .add("reason_code", DataTypes.StringType)
         .add("reason", DataTypes.StringType)
@@ -235,7 +319,8 @@ final class NightlyRun {
     cols.add(col("reason_code"));
     cols.add(col("reason"));
     cols.add(col("input_json"));
-    Dataset<Row> rejected = withDate(parsed.select(cols.toArray(Column[]::new)));
+    Dataset<Row> rejected =
+        withDate(castBack(parsed.select(cols.toArray(Column[]::new)), prepared.declaredNumeric()));
     List<String> partitionBy = new ArrayList<>();
     for (String p : config.output().partitionBy()) {
       if (Arrays.asList(rejected.columns()).contains(p)) {
@@ -244,10 +329,11 @@ final class NightlyRun {
     }
     String stagingRejected = config.output().rejectedPath().replaceAll("/+$", "") + "/_staging/" + config.run().id();
     rejected.write().mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).parquet(stagingRejected);
+    long quarantined = spark.read().parquet(stagingRejected).count();
     List<String> written =
         new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration())
             .publish(stagingRejected, config.output().rejectedPath(), partitionBy.size(), config.output().mode());
-    LOG.warn("Quarantined rejected rows in {}", config.output().rejectedPath());
-    return written;
+    LOG.warn("Quarantined {} rejected rows in {}", quarantined, config.output().rejectedPath());
+    return new Quarantined(quarantined, written);
   }
 }

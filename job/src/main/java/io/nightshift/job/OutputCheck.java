@@ -14,6 +14,11 @@ final class OutputCheck {
   private OutputCheck() {}
 
   static void writable(String output, Configuration conf) {
+    writable("output.path", output, conf);
+  }
+
+  /** As {@link #writable(String, Configuration)}, naming {@code key} in errors. */
+  static void writable(String key, String output, Configuration conf) {
     Path path = new Path(output);
     try {
       FileSystem fs = path.getFileSystem(conf);
@@ -22,17 +27,17 @@ final class OutputCheck {
         p = p.getParent();
       }
       if (p == null) {
-        throw NightshiftException.invalid("output.path: no existing folder above %s", output);
+        throw NightshiftException.invalid("%s: no existing folder above %s", key, output);
       }
       FileStatus status = fs.getFileStatus(p);
       if (!status.isDirectory()) {
-        throw NightshiftException.invalid("output.path: %s is a file, not a folder", p);
+        throw NightshiftException.invalid("%s: %s is a file, not a folder", key, p);
       }
       fs.access(p, FsAction.WRITE);
     } catch (AccessControlException e) {
-      throw NightshiftException.invalid(e, "output.path: %s is not writable: %s", output, Redact.message(e));
+      throw NightshiftException.invalid(e, "%s: %s is not writable: %s", key, output, Redact.message(e));
     } catch (IOException e) {
-      throw NightshiftException.invalid(e, "output.path: cannot reach %s: %s", output, Redact.message(e));
+      throw NightshiftException.invalid(e, "%s: cannot reach %s: %s", key, output, Redact.message(e));
     }
   }
 }

@@ -23,11 +23,17 @@ final class QualifiedPaths {
     return new JobConfig(
         new InputSpec(q(in.path(), conf, "input.path"), in.format(), in.options(), in.columns(), in.schemaDdl()),
         new ModelSpec(q(m.uri(), conf, "model.uri"), m.sha256(), m.device(), m.threads(), m.resourceName(),
-            m.requireGpu(), m.sessionCacheSize(), m.multipleGpus(), m.cuda()),
+            m.requireGpu(), m.sessionCacheSize(), m.multipleGpus(), m.cuda(),
+            localAbsolute(m.customOpsLibrary()), m.allowCustomOps()),
         c.inference(),
         new OutputSpec(q(out.path(), conf, "output.path"), out.format(), out.passThrough(), out.partitionBy(),
             out.mode(), q(out.rejectedPath(), conf, "output.rejected-path"), out.maxRejectedRatio()),
         c.run());
+  }
+
+  /** A native library is loaded from the local disk of each JVM, never through Hadoop. */
+  private static String localAbsolute(String path) {
+    return path.isEmpty() ? path : java.nio.file.Path.of(path).toAbsolutePath().normalize().toString();
   }
 
   private static String q(String path, Configuration conf, String key) {

@@ -28,7 +28,11 @@ public record JobConfig(
       String schemaDdl)
       implements Serializable {}
 
-  /** Which model, where it runs. {@code sha256} is empty when not pinned. */
+  /**
+   * Which model, where it runs. {@code sha256} is empty when not pinned; {@code customOpsLibrary}
+   * is empty when no native custom-op library is registered, and is only ever set together with
+   * {@code allowCustomOps} (the parser refuses a library that is not allowed).
+   */
   public record ModelSpec(
       String uri,
       String sha256,
@@ -38,7 +42,9 @@ public record JobConfig(
       boolean requireGpu,
       int sessionCacheSize,
       Enums.MultipleGpus multipleGpus,
-      CudaOptions cuda)
+      CudaOptions cuda,
+      String customOpsLibrary,
+      boolean allowCustomOps)
       implements Serializable {}
 
   /** CUDA execution provider settings; the device id itself comes from Spark's scheduler. */

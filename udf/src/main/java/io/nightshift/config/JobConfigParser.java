@@ -199,7 +199,14 @@ public final class JobConfigParser {
                 Choices.parse(Enums.ConvAlgoSearch.class, MODEL_CUDA_CONV_ALGO_SEARCH,
                     string(MODEL_CUDA_CONV_ALGO_SEARCH, MODEL_CUDA_CONV_ALGO_SEARCH_DEFAULT)),
                 bool(MODEL_CUDA_COPY_IN_DEFAULT_STREAM, MODEL_CUDA_COPY_IN_DEFAULT_STREAM_DEFAULT),
-                bool(MODEL_TENSORRT, MODEL_TENSORRT_DEFAULT)));
+                bool(MODEL_TENSORRT, MODEL_TENSORRT_DEFAULT)),
+            string(MODEL_CUSTOM_OPS_LIBRARY, ""),
+            bool(MODEL_ALLOW_CUSTOM_OPS, MODEL_ALLOW_CUSTOM_OPS_DEFAULT));
+    if (!model.customOpsLibrary().isEmpty() && !model.allowCustomOps()) {
+      throw NightshiftException.invalid(
+          "%s: key '%s' names native code (%s), which is loaded only when '%s' is true",
+          source, MODEL_CUSTOM_OPS_LIBRARY, model.customOpsLibrary(), MODEL_ALLOW_CUSTOM_OPS);
+    }
     InferenceSpec inference =
         new InferenceSpec(
             integer(INFERENCE_BATCH_SIZE, INFERENCE_BATCH_SIZE_DEFAULT, 1),

@@ -45,6 +45,11 @@ public final class JobProperties {
   /** How many sessions one executor JVM keeps at most (keyed by model sha256 x device). */
   public static final String MODEL_SESSION_CACHE_SIZE = "model.session-cache-size";
   public static final int MODEL_SESSION_CACHE_SIZE_DEFAULT = 4;
+  /** A native ONNX Runtime custom-op library (.so) to register; loaded only with allow-custom-ops. */
+  public static final String MODEL_CUSTOM_OPS_LIBRARY = "model.custom-ops-library";
+  /** Whether native custom-op code may be loaded at all; off so a job file alone cannot load it. */
+  public static final String MODEL_ALLOW_CUSTOM_OPS = "model.allow-custom-ops";
+  public static final boolean MODEL_ALLOW_CUSTOM_OPS_DEFAULT = false;
 
   /** When a task was assigned several GPU addresses: fail | first. */
   public static final String MODEL_MULTIPLE_GPUS = "model.multiple-gpus";
@@ -133,6 +138,8 @@ public final class JobProperties {
           exact(MODEL_CUDA_CONV_ALGO_SEARCH),
           exact(MODEL_CUDA_COPY_IN_DEFAULT_STREAM),
           exact(MODEL_TENSORRT),
+          exact(MODEL_CUSTOM_OPS_LIBRARY),
+          exact(MODEL_ALLOW_CUSTOM_OPS),
           exact(INFERENCE_BATCH_SIZE),
           exact(INFERENCE_GPU_BATCH_SIZE),
           named(INFERENCE_INPUT_COLUMNS),

@@ -33,16 +33,37 @@ public final class SessionFactory {
    */
   public static ScoringSession create(
       byte[] model, String modelName, Device device, Enums.Device wanted, int threads) {
-    return create(model, modelName, device, wanted, threads, CudaOptions.DEFAULTS);
+    return create(model, modelName, device, wanted, threads, CudaOptions.DEFAULTS, "");
   }
 
   /** As {@link #create(byte[], String, Device, Enums.Device, int)}, with CUDA provider options. */
   public static ScoringSession create(
       byte[] model, String modelName, Device device, Enums.Device wanted, int threads, CudaOptions cuda) {
+    return create(model, modelName, device, wanted, threads, cuda, "");
+  }
+
+  /**
+   * As {@link #create(byte[], String, Device, Enums.Device, int, CudaOptions)}, registering the
+   * native custom-op library at {@code customOpsLibrary} first (empty: none). Callers pass a library
+   * only when the job allowed native code ({@code model.allow-custom-ops}); this class does not
+   * re-check that.
+   */
+  public static ScoringSession create(
+      byte[] model, String modelName, Device device, Enums.Device wanted, int threads, CudaOptions cuda,
+      String customOpsLibrary) {
     long start = System.nanoTime();
     Device used = device;
     String fallback = "";
     try (SessionOptions options = baseOptions(threads)) {
+      if (!customOpsLibrary.isEmpty()) {
+        try {
+          options.registerCustomOpLibrary(customOpsLibrary);
+        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+          throw NightshiftException.invalid(
+              e, "model.custom-ops-library: ONNX Runtime cannot load %s: %s", customOpsLibrary, e.getMessage());
+        }
+        LOG.warn("Registered native custom-op library {} for model {}", customOpsLibrary, modelName);
+      }
       if (device.kind() == Device.Kind.CUDA) {
         try {
           addGpuProviders(options, device.gpuId(), cuda);

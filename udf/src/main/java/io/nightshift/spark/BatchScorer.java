@@ -3,7 +3,9 @@ package io.nightshift.spark;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import io.nightshift.NightshiftException;
 import io.nightshift.arrow.TensorBuffer;
 import io.nightshift.quality.RejectReason;
 import io.nightshift.quality.Rejection;
@@ -16,9 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a filled batch through the session. When ONNX Runtime throws on a batch, the batch is split
  * in halves, recursively, until the rows that fail alone are found: those are rejected with the
- * runtime's message, every other row is scored. Not thread-safe: one per task.
+ * runtime's message, every other row is scored. Runs are logged by ONNX Runtime at FATAL only:
+ * a failing row is reported once, in the quarantine, not once per split on stderr. Owns its native
+ * run options; not thread-safe: one per task.
  */
-final class BatchScorer {
+final class BatchScorer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
 
   private final OrtSession session;
@@ -29,9 +33,16 @@ final class BatchScorer {
   private long bisections;
   private long runs;
   private long inferNanos;
+  private final OrtSession.RunOptions runOptions;
 
   BatchScorer(OrtSession session, OrtEnvironment env, List<FeatureInput> inputs,
       TensorBuffer[] buffers, ResultWriter writer) {
+    try {
+      this.runOptions = new OrtSession.RunOptions();
+      runOptions.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+    } catch (OrtException e) {
+      throw new NightshiftException(e, "cannot create ONNX Runtime run options: %s", e.getMessage());
+    }
     this.session = session;
     this.env = env;
     this.inputs = inputs;
@@ -73,7 +84,7 @@ final class BatchScorer {
         feed.put(in.modelInput(), buffers[i].tensor(env, from, to, in.dimsFor(widths[i])));
       }
       long start = System.nanoTime();
-      try (OrtSession.Result result = session.run(feed)) {
+      try (OrtSession.Result result = session.run(feed, runOptions)) {
         inferNanos += System.nanoTime() - start;
         runs++;
         writer.write(result, from, to - from);
@@ -83,6 +94,11 @@ final class BatchScorer {
         t.close();
       }
     }
+  }
+
+  @Override
+  public void close() {
+    runOptions.close();
   }
 
   long bisections() {

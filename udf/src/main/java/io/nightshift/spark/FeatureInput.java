@@ -14,6 +14,11 @@ record FeatureInput(
     String modelInput, OnnxJavaType type, List<FeatureColumn> columns, int width, long[] dims)
     implements Serializable {
 
+  /** Whether the model input holds whole numbers (int64, int32). */
+  boolean integral() {
+    return type == OnnxJavaType.INT64 || type == OnnxJavaType.INT32;
+  }
+
   boolean arrayColumn() {
     return columns.size() == 1 && columns.get(0).kind().isArray();
   }

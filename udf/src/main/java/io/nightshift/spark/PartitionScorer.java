@@ -63,7 +63,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
               ModelPayload payload = plan.payload().value();
               return SessionFactory.create(
                   payload.open(), plan.modelName(), device, plan.model().device(), plan.threads(),
-                  plan.model().cuda());
+                  plan.model().cuda(), plan.model().customOpsLibrary());
             });
   }
 
@@ -245,7 +245,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       closed = true;
       try (lease;
           allocator;
-          writer) {
+          writer;
+          scorer) {
         for (TensorBuffer b : buffers) {
           b.close();
         }

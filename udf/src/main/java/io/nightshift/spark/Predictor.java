@@ -4,6 +4,8 @@ import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums;
 import io.nightshift.config.JobConfig.InferenceSpec;
 import io.nightshift.config.JobConfig.ModelSpec;
+import io.nightshift.config.JobProperties;
+import io.nightshift.model.ExternalDataGuard;
 import io.nightshift.model.ModelPayload;
 import io.nightshift.model.ModelSignature;
 import io.nightshift.model.ModelSource;
@@ -19,6 +21,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -69,19 +72,53 @@ public final class Predictor {
       throw NightshiftException.invalid(
           "model.sha256: model file %s has sha256 %s, the job pins %s", model.uri(), sha, model.sha256());
     }
-    ModelSignature signature = inspect(bytes, model.uri());
+    ExternalDataGuard.check(bytes, model.uri());
+    String library = customOpsLibrary(model);
+    ModelSignature signature = inspect(bytes, model.uri(), library);
     ModelPayload payload = ModelPayload.of(bytes);
     LOG.info("Model {}: sha256 {}, {} bytes, {} bytes compressed", model.uri(), sha, bytes.length,
         payload.compressedSize());
     return new Predictor(spark, model, inference, signature, payload);
   }
 
+  /**
+   * The custom-op library the job registers, or "" for none. Native code is loaded only when the
+   * job allows it; the library must be a readable local file (every executor needs the same path).
+   */
+  private static String customOpsLibrary(ModelSpec model) {
+    String library = model.customOpsLibrary();
+    if (library.isEmpty()) {
+      return "";
+    }
+    if (!model.allowCustomOps()) {
+      throw NightshiftException.invalid(
+          "%s: %s is native code, loaded only when %s is true",
+          JobProperties.MODEL_CUSTOM_OPS_LIBRARY, library, JobProperties.MODEL_ALLOW_CUSTOM_OPS);
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(library.startsWith("file:") ? library.substring(5) : library);
+    if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+      throw NightshiftException.invalid(
+          "%s: %s is not a readable local file (executors load it from the same path)",
+          JobProperties.MODEL_CUSTOM_OPS_LIBRARY, library);
+    }
+    return file.toAbsolutePath().toString();
+  }
+
   /** The signature of a model file's bytes, read through a short-lived CPU session. */
   public static ModelSignature inspect(byte[] bytes, String name) {
+    return inspect(bytes, name, "");
+  }
+
+  private static ModelSignature inspect(byte[] bytes, String name, String customOpsLibrary) {
     ScoringSession session;
     try {
-      session = SessionFactory.create(bytes, name, Device.CPU, Enums.Device.CPU, 1);
+      session = SessionFactory.create(
+          bytes, name, Device.CPU, Enums.Device.CPU, 1, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS,
+          customOpsLibrary);
     } catch (NightshiftException e) {
+      if (e.exitCode() == io.nightshift.ExitCode.INVALID) {
+        throw e;
+      }
       throw NightshiftException.invalid(
           e, "model file %s is not a loadable ONNX model: %s", name, rootMessage(e));
     }
@@ -122,6 +159,36 @@ public final class Predictor {
    */
   public StructType resultSchema(StructType input, ScoreOptions options) {
     return bind(input, options).outputSchema();
+  }
+
+  /**
+   * Looks at the first {@code rows} non-null values of every array column that feeds a model input
+   * of fixed length, which a schema cannot show, and fails (exit code 2) when none of them has the
+   * length the model needs: then the column is the wrong one, not a few rows bad. Runs one small
+   * Spark job per such column, reading only the start of the input; runs no inference.
+   */
+  public void checkSampledArrays(Dataset<Row> input, ScoreOptions options, int rows) {
+    Binding b = bind(input.schema(), options);
+    for (FeatureInput in : b.inputs()) {
+      if (!in.arrayColumn() || in.width() < 0) {
+        continue;
+      }
+      String c = in.columns().get(0).name();
+      List<Row> sample =
+          input.select(functions.size(functions.col("`" + c + "`")))
+              .where(functions.col("`" + c + "`").isNotNull())
+              .limit(rows)
+              .collectAsList();
+      java.util.SortedSet<Integer> lengths = new java.util.TreeSet<>();
+      sample.forEach(r -> lengths.add(r.getInt(0)));
+      if (!sample.isEmpty() && !lengths.contains(in.width())) {
+        throw NightshiftException.invalid(
+            "%s: column '%s' holds arrays of %s values in its first %d rows, model input '%s' needs %d",
+            JobProperties.forName(JobProperties.INFERENCE_INPUT_COLUMNS, in.modelInput()),
+            c, lengths.size() == 1 ? lengths.first() : lengths.toString(), sample.size(), in.modelInput(),
+            in.width());
+      }
+    }
   }
 
   /** Scores every row, keeping every input column; a row that cannot be scored fails its task. */

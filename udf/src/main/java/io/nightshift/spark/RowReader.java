@@ -77,15 +77,23 @@ final class RowReader {
             v = ((Decimal) row.get(ord, null)).toDouble();
           } else {
             String s = row.getUTF8String(ord).toString().trim();
-            try {
-              v = Double.parseDouble(s);
-            } catch (NumberFormatException e) {
+            v = TextNumber.parse(s);
+            if (TextNumber.isNotANumber(v)) {
               return new Rejection(
-                  RejectReason.NOT_A_NUMBER, "column '" + col.name() + "' holds '" + s + "', not a number");
+                  RejectReason.NOT_A_NUMBER,
+                  "column '" + col.name() + "' holds '" + TextNumber.shorten(s) + "', not a number");
             }
           }
-          if (rejectNonFinite && !Double.isFinite(v)) {
-            return new Rejection(RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v);
+          if (Double.isNaN(v) || Double.isInfinite(v)) {
+            if (rejectNonFinite) {
+              return new Rejection(RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v);
+            }
+          } else if (in.integral() && v != Math.rint(v)) {
+            // Truncating 1.5 to 1 would score a row the data does not hold.
+            return new Rejection(
+                RejectReason.NOT_A_NUMBER,
+                "column '" + col.name() + "' holds " + v + ", model input '" + in.modelInput()
+                    + "' takes whole numbers");
           }
           buf.put(slot, c, v);
         }
@@ -133,9 +141,16 @@ final class RowReader {
         case ARRAY_LONG -> buf.putIntegral(slot, j, arr.getLong(j));
         case ARRAY_FLOAT, ARRAY_DOUBLE -> {
           double v = col.kind() == FeatureColumn.Kind.ARRAY_FLOAT ? arr.getFloat(j) : arr.getDouble(j);
-          if (rejectNonFinite && !Double.isFinite(v)) {
+          if (!Double.isFinite(v)) {
+            if (rejectNonFinite) {
+              return new Rejection(
+                  RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v + " at index " + j);
+            }
+          } else if (in.integral() && v != Math.rint(v)) {
             return new Rejection(
-                RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v + " at index " + j);
+                RejectReason.NOT_A_NUMBER,
+                "column '" + col.name() + "' holds " + v + " at index " + j + ", model input '"
+                    + in.modelInput() + "' takes whole numbers");
           }
           buf.put(slot, j, v);
         }
