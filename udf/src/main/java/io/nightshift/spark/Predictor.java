@@ -72,7 +72,6 @@ public final class Predictor {
       throw NightshiftException.invalid(
           "model.sha256: model file %s has sha256 %s, the job pins %s", model.uri(), sha, model.sha256());
     }
-    ExternalDataGuard.check(bytes, model.uri());
     String library = customOpsLibrary(model);
     ModelSignature signature = inspect(bytes, model.uri(), library);
     ModelPayload payload = ModelPayload.of(bytes);
@@ -104,12 +103,16 @@ public final class Predictor {
     return file.toAbsolutePath().toString();
   }
 
-  /** The signature of a model file's bytes, read through a short-lived CPU session. */
+  /**
+   * The signature of a model file's bytes, read through a short-lived CPU session, once {@link
+   * ExternalDataGuard} has checked that the model reads no external data outside its folder.
+   */
   public static ModelSignature inspect(byte[] bytes, String name) {
     return inspect(bytes, name, "");
   }
 
   private static ModelSignature inspect(byte[] bytes, String name, String customOpsLibrary) {
+    ExternalDataGuard.check(bytes, name);
     ScoringSession session;
     try {
       session = SessionFactory.create(
