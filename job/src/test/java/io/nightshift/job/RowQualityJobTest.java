@@ -149,6 +149,25 @@ class RowQualityJobTest {
     assertThat(manifest(out).at("/status").asText()).isEqualTo("ok");
   }
 
+  @Test
+  void aMalformedJsonLineIsQuarantinedWhole() throws Exception {
+    Path out = tmp.resolve("out-malformed");
+    Path job = mlpJob("malformed", Samples.mlpSmall(), out, "id BIGINT, features ARRAY<FLOAT>");
+    Path input = tmp.resolve("malformed.jsonl");
+    String broken = "{\"id\": 40, \"features\": [0.5, 0.25";
+    Files.writeString(input, Files.readString(input) + broken + "\n");
+    assertThat(Nightshift.execute(new String[] {
+        "run", "--config", job.toString(), "--set", "output.max-rejected-ratio=0.05"})).isEqualTo(0);
+    List<Row> q = spark.read().parquet(out.resolve("_rejected").toString())
+        .select("reason_code", "reason", "input_json").collectAsList();
+    assertThat(q).hasSize(1);
+    assertThat(q.get(0).getString(0)).isEqualTo("null_feature");
+    assertThat(q.get(0).getString(1)).isEqualTo("column 'features' is null");
+    assertThat(JSON.readTree(q.get(0).getString(2)).get("_corrupt_record").asText()).isEqualTo(broken);
+    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(40);
+    assertThat(spark.read().parquet(out.toString()).columns()).doesNotContain("_corrupt_record");
+  }
+
   // ---- pre-launch ------------------------------------------------------------------------------
 
   /**

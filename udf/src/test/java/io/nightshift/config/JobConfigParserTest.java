@@ -138,4 +138,18 @@ class JobConfigParserTest {
     assertThatThrownBy(() -> parse(JOB, "inference.outputs.probabilities.column=id"))
         .hasMessageContaining("result column 'id'");
   }
+
+  @Test
+  void customOpsNeedAnExplicitAllowance() {
+    assertThat(parse(JOB).model().customOpsLibrary()).isEmpty();
+    assertThat(parse(JOB).model().allowCustomOps()).isFalse();
+    assertThatThrownBy(() -> parse(JOB, "model.custom-ops-library=/opt/libops.so"))
+        .isInstanceOf(NightshiftException.class)
+        .hasMessage("job.yaml: key 'model.custom-ops-library' names native code (/opt/libops.so), which is"
+            + " loaded only when 'model.allow-custom-ops' is true")
+        .satisfies(e -> assertThat(((NightshiftException) e).exitCode()).isEqualTo(ExitCode.INVALID));
+    JobConfig allowed = parse(JOB, "model.custom-ops-library=/opt/libops.so", "model.allow-custom-ops=true");
+    assertThat(allowed.model().customOpsLibrary()).isEqualTo("/opt/libops.so");
+    assertThat(allowed.model().allowCustomOps()).isTrue();
+  }
 }
