@@ -84,16 +84,9 @@ final class RowReader {
                   "column '" + col.name() + "' holds '" + TextNumber.shorten(s) + "', not a number");
             }
           }
-          if (Double.isNaN(v) || Double.isInfinite(v)) {
-            if (rejectNonFinite) {
-              return new Rejection(RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v);
-            }
-          } else if (in.integral() && v != Math.rint(v)) {
-            // Truncating 1.5 to 1 would score a row the data does not hold.
-            return new Rejection(
-                RejectReason.NOT_A_NUMBER,
-                "column '" + col.name() + "' holds " + v + ", model input '" + in.modelInput()
-                    + "' takes whole numbers");
+          Rejection r = check(v, col, in, "");
+          if (r != null) {
+            return r;
           }
           buf.put(slot, c, v);
         }
@@ -141,20 +134,37 @@ final class RowReader {
         case ARRAY_LONG -> buf.putIntegral(slot, j, arr.getLong(j));
         case ARRAY_FLOAT, ARRAY_DOUBLE -> {
           double v = col.kind() == FeatureColumn.Kind.ARRAY_FLOAT ? arr.getFloat(j) : arr.getDouble(j);
-          if (!Double.isFinite(v)) {
-            if (rejectNonFinite) {
-              return new Rejection(
-                  RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v + " at index " + j);
-            }
-          } else if (in.integral() && v != Math.rint(v)) {
-            return new Rejection(
-                RejectReason.NOT_A_NUMBER,
-                "column '" + col.name() + "' holds " + v + " at index " + j + ", model input '"
-                    + in.modelInput() + "' takes whole numbers");
+          Rejection r = check(v, col, in, " at index " + j);
+          if (r != null) {
+            return r;
           }
           buf.put(slot, j, v);
         }
         default -> throw new IllegalStateException("scalar column in an array mapping: " + col);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Checks a floating-point value on its way into {@code in}: NaN and infinities per the policy
+   * (always rejected for an integer input, which cannot hold them), and for an integer input only
+   * whole numbers in its range, since truncating 1.5 to 1 would score a row the data does not hold.
+   */
+  private Rejection check(double v, FeatureColumn col, FeatureInput in, String where) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      if (rejectNonFinite || in.integral()) {
+        return new Rejection(RejectReason.NON_FINITE, "column '" + col.name() + "' is " + v + where
+            + (rejectNonFinite ? "" : ", and model input '" + in.modelInput() + "' holds integers"));
+      }
+      return null;
+    }
+    if (in.integral()) {
+      double min = in.type() == ai.onnxruntime.OnnxJavaType.INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+      double max = in.type() == ai.onnxruntime.OnnxJavaType.INT32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+      if (v != Math.rint(v) || v < min || v > max) {
+        return new Rejection(RejectReason.NOT_A_NUMBER, "column '" + col.name() + "' holds " + v + where
+            + ", model input '" + in.modelInput() + "' takes whole numbers of " + in.type());
       }
     }
     return null;
