@@ -23,7 +23,8 @@ final class QualifiedPaths {
     return new JobConfig(
         new InputSpec(q(in.path(), conf, "input.path"), in.format(), in.options(), in.columns(), in.schemaDdl()),
         new ModelSpec(q(m.uri(), conf, "model.uri"), m.sha256(), m.device(), m.threads(), m.resourceName(),
-            m.requireGpu(), m.sessionCacheSize(), m.multipleGpus(), m.cuda()),
+            m.requireGpu(), m.sessionCacheSize(), m.multipleGpus(), m.cuda(), m.precision(), m.int8MinElements(), m.distribution(),
+            m.maxBroadcastSize(), m.cacheDir(), m.accuracy()),
         c.inference(),
         new OutputSpec(q(out.path(), conf, "output.path"), out.format(), out.passThrough(), out.partitionBy(),
             out.mode(), q(out.rejectedPath(), conf, "output.rejected-path"), out.maxRejectedRatio()),
