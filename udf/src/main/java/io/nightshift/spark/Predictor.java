@@ -73,9 +73,10 @@ public final class Predictor {
 
   /**
    * A predictor for the same prepared model with other mappings (e.g. raw outputs for an accuracy
-   * check). Shares what this one shipped.
+   * check). Ships the model now, if not yet, and shares that shipment: one broadcast for both.
    */
   public Predictor withInference(InferenceSpec other) {
+    ship();
     Predictor p = new Predictor(spark, model, other, prepared);
     p.payload = payload;
     p.shipped = shipped;
@@ -210,8 +211,8 @@ public final class Predictor {
     return new Scored(out, reports, b.outputSchema());
   }
 
-  private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
-      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports) {
+  /** Broadcasts the model (or its file list) and the Hadoop conf, once per predictor family. */
+  private void ship() {
     if (shipped == null) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       shipped = prepared.distribution() == Enums.Distribution.BROADCAST
@@ -219,6 +220,11 @@ public final class Predictor {
           : new FileModel(prepared.bundle(), model.cacheDir());
       hadoopConf = jsc.broadcast(new HadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
     }
+  }
+
+  private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
+      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports) {
+    ship();
     return new ScoringPlan(
         model.uri(),
         shipped.sha256(),
