@@ -72,6 +72,9 @@ final class Manifest {
     model.put("size_bytes", predictor.modelSize());
     model.put("shipped_bytes", predictor.shippedSize());
     model.put("device", config.model().device().name().toLowerCase());
+    model.put("precision", config.model().precision().name().toLowerCase());
+    model.put("optimized", predictor.optimized());
+    model.put("distribution", predictor.distribution().name().toLowerCase());
     m.put("model", model);
     Map<String, Object> rows = new LinkedHashMap<>();
     rows.put("read", summary.rowsRead());

@@ -10,6 +10,8 @@ import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.WriteMode;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobProperties;
+import io.nightshift.spark.AccuracyCheck;
+import io.nightshift.spark.AccuracyReport;
 import io.nightshift.spark.Predictor;
 import io.nightshift.spark.ScoreOptions;
 import java.util.ArrayList;
@@ -91,6 +93,7 @@ final class NightlyRun {
             p, String.join(", ", columns));
       }
     }
+    checkAccuracy(input, predictor, options.textNumbers());
     if (config.output().format() == OutputFormat.PARQUET) {
       Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
       if (config.output().mode() == WriteMode.ERROR_IF_EXISTS && publisher.hasData(config.output().path())) {
@@ -164,6 +167,26 @@ final class NightlyRun {
             "model.require-gpu is true but executor %s runs on %s%s", r.executorId(), r.device(),
             r.fallbackReason().isEmpty() ? " (Spark assigned its task no GPU)" : " (" + r.fallbackReason() + ")");
       }
+    }
+  }
+
+  /**
+   * The accuracy gate of model.precision: the first model.accuracy.sample-rows input rows scored
+   * with the optimized and the fp32 model; a missed threshold fails before launch (exit 2).
+   */
+  private void checkAccuracy(Dataset<Row> input, Predictor predictor, boolean textNumbers) {
+    int rows = config.model().accuracy().sampleRows();
+    if (!predictor.optimized() || rows == 0) {
+      return;
+    }
+    AccuracyReport report = AccuracyCheck.againstFp32(predictor, input.limit(rows), textNumbers);
+    LOG.info("model.precision {}: {}", config.model().precision().name().toLowerCase(), report.describe());
+    List<String> failures = report.failures(config.model().accuracy());
+    if (!failures.isEmpty()) {
+      throw NightshiftException.invalid(
+          "model.precision %s: the optimized model of %s misses the accuracy thresholds on %d sample row(s): %s",
+          config.model().precision().name().toLowerCase(), config.model().uri(), report.rowsCompared(),
+          String.join("; ", failures));
     }
   }
 

@@ -21,9 +21,13 @@ import org.slf4j.LoggerFactory;
  *   run      --config FILE [--set key=value ...]   score a dataset
  *   validate --config FILE [--set key=value ...]   every pre-launch check, no inference
  *   inspect  --model FILE                          a model's inputs and outputs
+ *   optimize --model IN --precision int8|fp16 --out OUT [--check-config FILE [--set ...]]
+ *            [--sample-rows N] [--int8-min-elements N]
+ *                                                  rewrite a model smaller; check its accuracy
  * </pre>
  *
- * Exit codes: 0 ok, 1 failure, 2 config or validation, 3 error budget exceeded.
+ * Exit codes: 0 ok, 1 failure, 2 config or validation (also: optimize's accuracy thresholds
+ * missed), 3 error budget exceeded.
  */
 public final class Nightshift {
   private static final Logger LOG = LoggerFactory.getLogger(Nightshift.class);
@@ -31,7 +35,9 @@ public final class Nightshift {
       "usage: nightshift run --config FILE [--set key=value ...]\n"
           + "       nightshift validate --config FILE [--set key=value ...]\n"
           + "       nightshift inspect --model FILE\n"
-          + "       nightshift check-gpu --model FILE [--gpu N]";
+          + "       nightshift check-gpu --model FILE [--gpu N]\n"
+          + "       nightshift optimize --model IN --precision int8|fp16 --out OUT\n"
+          + "                [--check-config FILE [--set key=value ...]] [--sample-rows N] [--int8-min-elements N]";
 
   private Nightshift() {}
 
@@ -78,6 +84,11 @@ public final class Nightshift {
     String config = null;
     String model = null;
     int gpu = 0;
+    String precision = null;
+    String out = null;
+    String checkConfig = null;
+    int sampleRows = 0;
+    int minElements = 0;
     List<String> sets = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
@@ -89,6 +100,11 @@ public final class Nightshift {
         case "--set" -> sets.add(args[++i]);
         case "--model" -> model = args[++i];
         case "--gpu" -> gpu = parseGpu(args[++i]);
+        case "--precision" -> precision = args[++i];
+        case "--out" -> out = args[++i];
+        case "--check-config" -> checkConfig = args[++i];
+        case "--sample-rows" -> sampleRows = positive(a, args[++i]);
+        case "--int8-min-elements" -> minElements = positive(a, args[++i]);
         default -> throw NightshiftException.invalid("unknown argument '%s'\n%s", a, USAGE);
       }
     }
@@ -124,6 +140,15 @@ public final class Nightshift {
         System.out.print(GpuCheck.run(model, gpu, 4096, 3));
         return ExitCode.OK;
       }
+      case "optimize" -> {
+        if (model == null || out == null) {
+          throw NightshiftException.invalid("optimize needs --model IN and --out OUT\n%s", USAGE);
+        }
+        return Optimize.run(
+            new Optimize.Request(Path.of(model), Optimize.precision(precision), Path.of(out), checkConfig, sets,
+                sampleRows, minElements),
+            System.out);
+      }
       default -> throw NightshiftException.invalid("unknown command '%s'\n%s", command, USAGE);
     }
   }
@@ -134,5 +159,17 @@ public final class Nightshift {
     } catch (NumberFormatException e) {
       throw NightshiftException.invalid("--gpu: '%s' is not a GPU ordinal", s);
     }
+  }
+
+  private static int positive(String flag, String value) {
+    try {
+      int v = Integer.parseInt(value);
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with the flag
+    }
+    throw NightshiftException.invalid("%s '%s': expected a whole number > 0", flag, value);
   }
 }

@@ -26,7 +26,8 @@ record RunSummary(
       String provider,
       String fallbackReason,
       long sessionsCreated,
-      long modelLoadMillis) {}
+      long modelLoadMillis,
+      long modelFetches) {}
 
   long rowsRejected() {
     return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
@@ -60,7 +61,8 @@ record RunSummary(
           last.provider(),
           last.fallbackReason(),
           rs.stream().mapToLong(TaskReport::sessionsCreatedInJvm).max().orElse(0),
-          rs.stream().mapToLong(TaskReport::modelLoadMillis).max().orElse(0)));
+          rs.stream().mapToLong(TaskReport::modelLoadMillis).max().orElse(0),
+          rs.stream().mapToLong(TaskReport::modelFetchesInJvm).max().orElse(0)));
     });
     return new RunSummary(read, written, reasons, batches, bisections, nanos, executors, files);
   }

@@ -49,4 +49,24 @@ public final class Enums {
     /** Fail when the output path already holds data. */
     ERROR_IF_EXISTS
   }
+
+  /** model.precision */
+  public enum ModelPrecision {
+    /** The model as it is. */
+    FP32,
+    /** Weight-only int8 (large MatMul/Gemm/Gather weights), activations stay float32. */
+    INT8,
+    /** Float initializers stored as float16, cast back to float32 in the graph. */
+    FP16
+  }
+
+  /** model.distribution */
+  public enum Distribution {
+    /** broadcast up to model.max-broadcast-size (and without external data), files above. */
+    AUTO,
+    /** One zstd-compressed broadcast, decompressed into memory on each executor. */
+    BROADCAST,
+    /** Files fetched once per executor into a local cache keyed by sha256, loaded from a path. */
+    FILES
+  }
 }

@@ -1,6 +1,8 @@
 package io.nightshift.config;
 
 import io.nightshift.config.Enums.Device;
+import io.nightshift.config.Enums.Distribution;
+import io.nightshift.config.Enums.ModelPrecision;
 import io.nightshift.config.Enums.InputFormat;
 import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.config.Enums.OutputFormat;
@@ -29,9 +31,10 @@ public record JobConfig(
       implements Serializable {}
 
   /**
-   * Which model, where it runs. {@code sha256} is empty when not pinned; {@code customOpsLibrary}
-   * is empty when no native custom-op library is registered, and is only ever set together with
-   * {@code allowCustomOps} (the parser refuses a library that is not allowed).
+   * Which model, where it runs, how it is shipped. {@code sha256} is empty when not pinned; {@code
+   * customOpsLibrary} is empty when no native custom-op library is registered, and is only ever set
+   * together with {@code allowCustomOps} (the parser refuses a library that is not allowed); {@code
+   * cacheDir} is empty for java.io.tmpdir.
    */
   public record ModelSpec(
       String uri,
@@ -44,7 +47,35 @@ public record JobConfig(
       Enums.MultipleGpus multipleGpus,
       CudaOptions cuda,
       String customOpsLibrary,
-      boolean allowCustomOps)
+      boolean allowCustomOps,
+      ModelPrecision precision,
+      int int8MinElements,
+      Distribution distribution,
+      long maxBroadcastSize,
+      String cacheDir,
+      AccuracySpec accuracy)
+      implements Serializable {
+
+    /** This spec with another URI and precision (e.g. the fp32 reference of an accuracy check). */
+    public ModelSpec withModel(String otherUri, ModelPrecision otherPrecision) {
+      return new ModelSpec(otherUri, otherUri.equals(uri) ? sha256 : "", device, threads,
+          resourceName, requireGpu, sessionCacheSize, multipleGpus, cuda, customOpsLibrary, allowCustomOps,
+          otherPrecision, int8MinElements,
+          distribution, maxBroadcastSize, cacheDir, accuracy);
+    }
+  }
+
+  /**
+   * The accuracy gate of an optimized model against fp32: how many input rows to score with both,
+   * and the thresholds. Embedding outputs are held to the cosines, classifier outputs to top-1
+   * agreement and the probability difference.
+   */
+  public record AccuracySpec(
+      int sampleRows,
+      double minMeanCosine,
+      double minCosine,
+      double minTop1Agreement,
+      double maxProbDiff)
       implements Serializable {}
 
   /** CUDA execution provider settings; the device id itself comes from Spark's scheduler. */

@@ -4,11 +4,14 @@ import static io.nightshift.config.JobProperties.*;
 
 import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.Device;
+import io.nightshift.config.Enums.Distribution;
+import io.nightshift.config.Enums.ModelPrecision;
 import io.nightshift.config.Enums.InputFormat;
 import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.Enums.WriteMode;
+import io.nightshift.config.JobConfig.AccuracySpec;
 import io.nightshift.config.JobConfig.InferenceSpec;
 import io.nightshift.config.JobConfig.InputMapping;
 import io.nightshift.config.JobConfig.InputSpec;
@@ -51,6 +54,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class JobConfigParser {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(|b|k|kb|m|mb|g|gb)");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern INPUT_NAME = Pattern.compile("inference\\.inputs\\.([^.]+)\\..+");
   private static final Pattern OUTPUT_NAME = Pattern.compile("inference\\.outputs\\.([^.]+)\\..+");
@@ -201,7 +205,19 @@ public final class JobConfigParser {
                 bool(MODEL_CUDA_COPY_IN_DEFAULT_STREAM, MODEL_CUDA_COPY_IN_DEFAULT_STREAM_DEFAULT),
                 bool(MODEL_TENSORRT, MODEL_TENSORRT_DEFAULT)),
             string(MODEL_CUSTOM_OPS_LIBRARY, ""),
-            bool(MODEL_ALLOW_CUSTOM_OPS, MODEL_ALLOW_CUSTOM_OPS_DEFAULT));
+            bool(MODEL_ALLOW_CUSTOM_OPS, MODEL_ALLOW_CUSTOM_OPS_DEFAULT),
+            Choices.parse(
+                ModelPrecision.class,
+                MODEL_PRECISION,
+                string(MODEL_PRECISION, MODEL_PRECISION_DEFAULT)),
+            integer(MODEL_INT8_MIN_ELEMENTS, MODEL_INT8_MIN_ELEMENTS_DEFAULT, 1),
+            Choices.parse(
+                Distribution.class,
+                MODEL_DISTRIBUTION,
+                string(MODEL_DISTRIBUTION, MODEL_DISTRIBUTION_DEFAULT)),
+            size(MODEL_MAX_BROADCAST_SIZE, MODEL_MAX_BROADCAST_SIZE_DEFAULT),
+            string(MODEL_CACHE_DIR, ""),
+            accuracy());
     if (!model.customOpsLibrary().isEmpty() && !model.allowCustomOps()) {
       throw NightshiftException.invalid(
           "%s: key '%s' names native code (%s), which is loaded only when '%s' is true",
@@ -237,6 +253,46 @@ public final class JobConfigParser {
             ratio);
     checkResultColumns(inference, output);
     return new JobConfig(input, model, inference, output, run);
+  }
+
+  private AccuracySpec accuracy() {
+    return new AccuracySpec(
+        integer(MODEL_ACCURACY_SAMPLE_ROWS, MODEL_ACCURACY_SAMPLE_ROWS_DEFAULT, 0),
+        ratio(MODEL_ACCURACY_MIN_MEAN_COSINE, MODEL_ACCURACY_MIN_MEAN_COSINE_DEFAULT, -1),
+        ratio(MODEL_ACCURACY_MIN_COSINE, MODEL_ACCURACY_MIN_COSINE_DEFAULT, -1),
+        ratio(MODEL_ACCURACY_MIN_TOP1_AGREEMENT, MODEL_ACCURACY_MIN_TOP1_AGREEMENT_DEFAULT, 0),
+        ratio(MODEL_ACCURACY_MAX_PROB_DIFF, MODEL_ACCURACY_MAX_PROB_DIFF_DEFAULT, 0));
+  }
+
+  private double ratio(String key, double dflt, double min) {
+    double v = number(key, dflt);
+    if (v < min || v > 1) {
+      throw invalidValue(key, String.valueOf(v), "a number from " + (int) min + " to 1");
+    }
+    return v;
+  }
+
+  /** A byte count, optionally with a k, m or g suffix (powers of 1024). */
+  private long size(String key, long dflt) {
+    String s = string(key, "");
+    if (s.isEmpty()) {
+      return dflt;
+    }
+    Matcher m = SIZE.matcher(s.toLowerCase());
+    if (!m.matches()) {
+      throw invalidValue(key, s, "a byte count such as 536870912, 512m or 2g");
+    }
+    long n = Long.parseLong(m.group(1));
+    int shift = switch (m.group(2)) {
+      case "k", "kb" -> 10;
+      case "m", "mb" -> 20;
+      case "g", "gb" -> 30;
+      default -> 0;
+    };
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw invalidValue(key, s, "a byte count below 2^63");
+    }
+    return n << shift;
   }
 
   private RunSpec run() {

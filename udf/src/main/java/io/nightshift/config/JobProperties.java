@@ -50,6 +50,35 @@ public final class JobProperties {
   /** Whether native custom-op code may be loaded at all; off so a job file alone cannot load it. */
   public static final String MODEL_ALLOW_CUSTOM_OPS = "model.allow-custom-ops";
   public static final boolean MODEL_ALLOW_CUSTOM_OPS_DEFAULT = false;
+  /** fp32 (the model as it is) | int8 | fp16: rewritten on the driver before it is shipped. */
+  public static final String MODEL_PRECISION = "model.precision";
+  public static final String MODEL_PRECISION_DEFAULT = "fp32";
+  /** int8: float weights with fewer values than this stay float32 (biases, norms, tiny models). */
+  public static final String MODEL_INT8_MIN_ELEMENTS = "model.int8-min-elements";
+  public static final int MODEL_INT8_MIN_ELEMENTS_DEFAULT = 1024;
+  /** auto | broadcast | files: how the model reaches executors. */
+  public static final String MODEL_DISTRIBUTION = "model.distribution";
+  public static final String MODEL_DISTRIBUTION_DEFAULT = "auto";
+  /** Largest model (bytes; k/m/g suffixes allowed) that auto broadcasts; larger ones go as files. */
+  public static final String MODEL_MAX_BROADCAST_SIZE = "model.max-broadcast-size";
+  public static final long MODEL_MAX_BROADCAST_SIZE_DEFAULT = 512L << 20;
+  /** Executor folder of fetched model files, one sub-folder per sha256; empty = java.io.tmpdir. */
+  public static final String MODEL_CACHE_DIR = "model.cache-dir";
+  /** Input rows the accuracy gate scores with both models when precision is not fp32; 0 = no gate. */
+  public static final String MODEL_ACCURACY_SAMPLE_ROWS = "model.accuracy.sample-rows";
+  public static final int MODEL_ACCURACY_SAMPLE_ROWS_DEFAULT = 1000;
+  /** Embedding outputs: lowest mean cosine of the optimized model's rows to fp32's. */
+  public static final String MODEL_ACCURACY_MIN_MEAN_COSINE = "model.accuracy.min-mean-cosine";
+  public static final double MODEL_ACCURACY_MIN_MEAN_COSINE_DEFAULT = 0.99;
+  /** Embedding outputs: lowest cosine of any one row to fp32's. */
+  public static final String MODEL_ACCURACY_MIN_COSINE = "model.accuracy.min-cosine";
+  public static final double MODEL_ACCURACY_MIN_COSINE_DEFAULT = 0.97;
+  /** Classifier outputs: lowest share of rows whose top-1 class equals fp32's. */
+  public static final String MODEL_ACCURACY_MIN_TOP1_AGREEMENT = "model.accuracy.min-top1-agreement";
+  public static final double MODEL_ACCURACY_MIN_TOP1_AGREEMENT_DEFAULT = 0.99;
+  /** Classifier outputs: highest absolute difference of any probability to fp32's. */
+  public static final String MODEL_ACCURACY_MAX_PROB_DIFF = "model.accuracy.max-prob-diff";
+  public static final double MODEL_ACCURACY_MAX_PROB_DIFF_DEFAULT = 0.1;
 
   /** When a task was assigned several GPU addresses: fail | first. */
   public static final String MODEL_MULTIPLE_GPUS = "model.multiple-gpus";
@@ -140,6 +169,16 @@ public final class JobProperties {
           exact(MODEL_TENSORRT),
           exact(MODEL_CUSTOM_OPS_LIBRARY),
           exact(MODEL_ALLOW_CUSTOM_OPS),
+          exact(MODEL_PRECISION),
+          exact(MODEL_INT8_MIN_ELEMENTS),
+          exact(MODEL_DISTRIBUTION),
+          exact(MODEL_MAX_BROADCAST_SIZE),
+          exact(MODEL_CACHE_DIR),
+          exact(MODEL_ACCURACY_SAMPLE_ROWS),
+          exact(MODEL_ACCURACY_MIN_MEAN_COSINE),
+          exact(MODEL_ACCURACY_MIN_COSINE),
+          exact(MODEL_ACCURACY_MIN_TOP1_AGREEMENT),
+          exact(MODEL_ACCURACY_MAX_PROB_DIFF),
           exact(INFERENCE_BATCH_SIZE),
           exact(INFERENCE_GPU_BATCH_SIZE),
           named(INFERENCE_INPUT_COLUMNS),

@@ -24,7 +24,9 @@ public final class ModelSource {
       }
       if (status.getLen() > Integer.MAX_VALUE - 8) {
         throw NightshiftException.invalid(
-            "model file %s is %d bytes: too large for a broadcast; ship it as files", uri, status.getLen());
+            "model file %s is %d bytes; one ONNX file holds at most 2 GiB: store the weights as"
+                + " external data (model.onnx plus data file) and ship it with model.distribution: files",
+            uri, status.getLen());
       }
       byte[] bytes = new byte[(int) status.getLen()];
       try (InputStream in = fs.open(path)) {

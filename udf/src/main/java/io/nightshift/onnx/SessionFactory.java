@@ -33,13 +33,13 @@ public final class SessionFactory {
    */
   public static ScoringSession create(
       byte[] model, String modelName, Device device, Enums.Device wanted, int threads) {
-    return create(model, modelName, device, wanted, threads, CudaOptions.DEFAULTS, "");
+    return create(model, modelName, device, wanted, threads, CudaOptions.DEFAULTS);
   }
 
   /** As {@link #create(byte[], String, Device, Enums.Device, int)}, with CUDA provider options. */
   public static ScoringSession create(
       byte[] model, String modelName, Device device, Enums.Device wanted, int threads, CudaOptions cuda) {
-    return create(model, modelName, device, wanted, threads, cuda, "");
+    return create(Source.of(model), modelName, device, wanted, threads, cuda, "");
   }
 
   /**
@@ -50,6 +50,47 @@ public final class SessionFactory {
    */
   public static ScoringSession create(
       byte[] model, String modelName, Device device, Enums.Device wanted, int threads, CudaOptions cuda,
+      String customOpsLibrary) {
+    return create(Source.of(model), modelName, device, wanted, threads, cuda, customOpsLibrary);
+  }
+
+  /**
+   * A new session over the model file at {@code path}, loaded by ONNX Runtime from disk (external
+   * data is read from beside it), never through a Java array; otherwise as {@link #create(byte[],
+   * String, Device, Enums.Device, int, CudaOptions)}.
+   */
+  public static ScoringSession create(
+      java.nio.file.Path path, String modelName, Device device, Enums.Device wanted, int threads,
+      CudaOptions cuda) {
+    return create(Source.of(path), modelName, device, wanted, threads, cuda, "");
+  }
+
+  /** As {@link #create(java.nio.file.Path, String, Device, Enums.Device, int, CudaOptions)}, with a custom-op library. */
+  public static ScoringSession create(
+      java.nio.file.Path path, String modelName, Device device, Enums.Device wanted, int threads,
+      CudaOptions cuda, String customOpsLibrary) {
+    return create(Source.of(path), modelName, device, wanted, threads, cuda, customOpsLibrary);
+  }
+
+  /** Bytes or a path: what ONNX Runtime loads a model from. */
+  private record Source(byte[] bytes, String path) {
+    static Source of(byte[] bytes) {
+      return new Source(bytes, null);
+    }
+
+    static Source of(java.nio.file.Path path) {
+      return new Source(null, path.toAbsolutePath().toString());
+    }
+
+    OrtSession open(SessionOptions options) throws OrtException {
+      return bytes != null
+          ? environment().createSession(bytes, options)
+          : environment().createSession(path, options);
+    }
+  }
+
+  private static ScoringSession create(
+      Source model, String modelName, Device device, Enums.Device wanted, int threads, CudaOptions cuda,
       String customOpsLibrary) {
     long start = System.nanoTime();
     Device used = device;
@@ -78,7 +119,7 @@ public final class SessionFactory {
           used = Device.CPU;
         }
       }
-      OrtSession session = environment().createSession(model, options);
+      OrtSession session = model.open(options);
       long millis = (System.nanoTime() - start) / 1_000_000;
       String provider = used.kind() == Device.Kind.CUDA ? CUDA_PROVIDER : CPU_PROVIDER;
       LOG.info("Loaded model {} on {} ({}) with {} intra-op thread(s) in {} ms",

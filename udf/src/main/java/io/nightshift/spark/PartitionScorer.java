@@ -3,7 +3,7 @@ package io.nightshift.spark;
 import io.nightshift.NightshiftException;
 import io.nightshift.arrow.Allocators;
 import io.nightshift.arrow.TensorBuffer;
-import io.nightshift.model.ModelPayload;
+import io.nightshift.model.ModelCache;
 import io.nightshift.onnx.Device;
 import io.nightshift.onnx.DeviceResolver;
 import io.nightshift.onnx.ScoringSession;
@@ -59,12 +59,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         .acquire(
             new SessionKey(plan.modelSha256(), device.id()),
             plan.model().sessionCacheSize(),
-            () -> {
-              ModelPayload payload = plan.payload().value();
-              return SessionFactory.create(
-                  payload.open(), plan.modelName(), device, plan.model().device(), plan.threads(),
-                  plan.model().cuda(), plan.model().customOpsLibrary());
-            });
+            () ->
+                plan.shipped()
+                    .load(plan.modelName(), device, plan.model().device(), plan.threads(),
+                        plan.model().cuda(), plan.model().customOpsLibrary(), plan.hadoopConf().value().get()));
   }
 
   /** One task's scoring state. */
@@ -233,7 +231,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
                     session.fallbackReason(),
                     SessionCache.shared().sessionsCreated(),
                     session.loadMillis(),
-                    rejects == null ? null : rejects.writtenFile()));
+                    rejects == null ? null : rejects.writtenFile(),
+                    ModelCache.fetches()));
       }
     }
 
@@ -245,8 +244,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       closed = true;
       try (lease;
           allocator;
-          writer;
-          scorer) {
+          writer) {
         for (TensorBuffer b : buffers) {
           b.close();
         }

@@ -6,9 +6,12 @@ import io.nightshift.config.JobConfig.InferenceSpec;
 import io.nightshift.config.JobConfig.ModelSpec;
 import io.nightshift.config.JobProperties;
 import io.nightshift.model.ExternalDataGuard;
+import io.nightshift.model.BroadcastModel;
+import io.nightshift.model.FileModel;
 import io.nightshift.model.ModelPayload;
 import io.nightshift.model.ModelSignature;
-import io.nightshift.model.ModelSource;
+import io.nightshift.model.ShippedModel;
+import io.nightshift.model.optimize.OptimizeReport;
 import io.nightshift.onnx.Device;
 import io.nightshift.onnx.ScoringSession;
 import io.nightshift.onnx.SessionFactory;
@@ -32,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores a {@code Dataset<Row>} with an ONNX model: the public entry point of the library, and
  * what the job uses. Built on the driver from the typed config: it reads the model once, checks
- * its checksum, reads its signature, and ships it to executors as one compressed broadcast. Each
- * executor JVM then keeps one session per (model, device), shared by its tasks.
+ * its checksum, applies {@code model.precision}, reads its signature, and ships it to executors as
+ * one compressed broadcast or as files fetched once per executor ({@code model.distribution}).
+ * Each executor JVM then keeps one session per (model, device), shared by its tasks.
  *
  * <pre>{@code
  * Predictor p = Predictor.create(spark, config.model(), config.inference());
@@ -49,42 +53,70 @@ public final class Predictor {
   private final SparkSession spark;
   private final ModelSpec model;
   private final InferenceSpec inference;
-  private final ModelSignature signature;
-  private final ModelPayload payload;
-  private Broadcast<ModelPayload> broadcast;
+  private final ModelPreparer.Prepared prepared;
+  private ModelPayload payload;
+  private ShippedModel shipped;
   private Broadcast<HadoopConf> hadoopConf;
 
   private Predictor(SparkSession spark, ModelSpec model, InferenceSpec inference,
-      ModelSignature signature, ModelPayload payload) {
+      ModelPreparer.Prepared prepared) {
     this.spark = spark;
     this.model = model;
     this.inference = inference;
-    this.signature = signature;
-    this.payload = payload;
+    this.prepared = prepared;
   }
 
-  /** Reads, verifies and inspects the model. Fails (exit code 2) naming the model file. */
+  /**
+   * Reads, verifies and inspects the model, applies {@code model.precision} and chooses how it is
+   * shipped. Fails (exit code 2) naming the model file.
+   */
   public static Predictor create(SparkSession spark, ModelSpec model, InferenceSpec inference) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    byte[] bytes = ModelSource.read(model.uri(), conf);
-    String sha = ModelPayload.sha256(bytes);
-    if (!model.sha256().isEmpty() && !model.sha256().equals(sha)) {
-      throw NightshiftException.invalid(
-          "model.sha256: model file %s has sha256 %s, the job pins %s", model.uri(), sha, model.sha256());
-    }
-    String library = customOpsLibrary(model);
-    ModelSignature signature = inspect(bytes, model.uri(), library);
-    ModelPayload payload = ModelPayload.of(bytes);
-    LOG.info("Model {}: sha256 {}, {} bytes, {} bytes compressed", model.uri(), sha, bytes.length,
-        payload.compressedSize());
-    return new Predictor(spark, model, inference, signature, payload);
+    return new Predictor(spark, model, inference, ModelPreparer.prepare(spark.sparkContext(), model));
+  }
+
+  /**
+   * A predictor for the same prepared model with other mappings (e.g. raw outputs for an accuracy
+   * check). Ships the model now, if not yet, and shares that shipment: one broadcast for both.
+   */
+  public Predictor withInference(InferenceSpec other) {
+    ship();
+    Predictor p = new Predictor(spark, model, other, prepared);
+    p.payload = payload;
+    p.shipped = shipped;
+    p.hadoopConf = hadoopConf;
+    return p;
+  }
+
+  /** The model spec this predictor was made from. */
+  public ModelSpec model() {
+    return model;
+  }
+
+  /** The inference spec this predictor was made from. */
+  public InferenceSpec inference() {
+    return inference;
+  }
+
+  /** True when the shipped model is an optimized rewrite of the model file (model.precision). */
+  public boolean optimized() {
+    return prepared.optimized();
+  }
+
+  /** What the optimizer did, or empty when model.precision is fp32. */
+  public java.util.Optional<OptimizeReport> optimizeReport() {
+    return java.util.Optional.ofNullable(prepared.report());
+  }
+
+  /** How the model travels to executors: broadcast or files. */
+  public Enums.Distribution distribution() {
+    return prepared.distribution();
   }
 
   /**
    * The custom-op library the job registers, or "" for none. Native code is loaded only when the
    * job allows it; the library must be a readable local file (every executor needs the same path).
    */
-  private static String customOpsLibrary(ModelSpec model) {
+  static String customOpsLibrary(ModelSpec model) {
     String library = model.customOpsLibrary();
     if (library.isEmpty()) {
       return "";
@@ -111,7 +143,7 @@ public final class Predictor {
     return inspect(bytes, name, "");
   }
 
-  private static ModelSignature inspect(byte[] bytes, String name, String customOpsLibrary) {
+  static ModelSignature inspect(byte[] bytes, String name, String customOpsLibrary) {
     ExternalDataGuard.check(bytes, name);
     ScoringSession session;
     try {
@@ -132,7 +164,7 @@ public final class Predictor {
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null) {
       t = t.getCause();
@@ -141,19 +173,31 @@ public final class Predictor {
   }
 
   public ModelSignature signature() {
-    return signature;
+    return prepared.signature();
   }
 
+  /** The shipped model's identity: its sha256 (over every file when it has external data). */
   public String modelSha256() {
-    return payload.sha256();
+    return prepared.sha256();
   }
 
+  /** Bytes of the shipped model, external data included. */
   public long modelSize() {
-    return payload.size();
+    return prepared.size();
   }
 
+  /** Bytes sent to each executor: the compressed broadcast, or the files. */
   public long shippedSize() {
-    return payload.compressedSize();
+    return prepared.distribution() == Enums.Distribution.BROADCAST
+        ? payload().compressedSize()
+        : prepared.size();
+  }
+
+  private ModelPayload payload() {
+    if (payload == null) {
+      payload = ModelPayload.of(prepared.bytes());
+    }
+    return payload;
   }
 
   /**
@@ -236,17 +280,24 @@ public final class Predictor {
     return new Scored(out, reports, b.outputSchema());
   }
 
-  private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
-      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports) {
-    if (broadcast == null) {
+  /** Broadcasts the model (or its file list) and the Hadoop conf, once per predictor family. */
+  private void ship() {
+    if (shipped == null) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      broadcast = jsc.broadcast(payload);
+      shipped = prepared.distribution() == Enums.Distribution.BROADCAST
+          ? new BroadcastModel(prepared.sha256(), jsc.broadcast(payload()))
+          : new FileModel(prepared.bundle(), model.cacheDir());
       hadoopConf = jsc.broadcast(new HadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
     }
+  }
+
+  private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
+      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports) {
+    ship();
     return new ScoringPlan(
         model.uri(),
-        payload.sha256(),
-        broadcast,
+        shipped.sha256(),
+        shipped,
         model,
         threads(),
         inference.batchSize(),
@@ -270,7 +321,7 @@ public final class Predictor {
   }
 
   private Binding bind(StructType schema, ScoreOptions options) {
-    SignatureBinder binder = new SignatureBinder(signature, model.uri());
+    SignatureBinder binder = new SignatureBinder(prepared.signature(), model.uri());
     List<FeatureInput> inputs = binder.inputs(schema, inference, options.textNumbers());
     List<ResultOutput> outputs = binder.outputs(inference);
     int[] pass = new int[options.passThrough().size()];

@@ -2,7 +2,7 @@ package io.nightshift.spark;
 
 import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.config.JobConfig.ModelSpec;
-import io.nightshift.model.ModelPayload;
+import io.nightshift.model.ShippedModel;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * Everything a task needs, bound on the driver: the model (a broadcast payload and its checksum),
+ * Everything a task needs, bound on the driver: the model (as shipped, and its checksum),
  * how columns feed inputs, how outputs become columns, and where rejected rows are staged. Holds
  * only serializable specs; sessions and Arrow memory are built on the executor.
  *
@@ -19,7 +19,7 @@ import org.apache.spark.util.CollectionAccumulator;
 record ScoringPlan(
     String modelName,
     String modelSha256,
-    Broadcast<ModelPayload> payload,
+    ShippedModel shipped,
     ModelSpec model,
     int threads,
     int batchSize,

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * What one successful task did, sent to the driver through an accumulator (counted once per
- * partition, as Spark applies accumulator updates of result tasks once).
+ * partition, as Spark applies accumulator updates of result tasks once). The {@code ...InJvm}
+ * counters are the executor JVM's totals when the task ended: sessions created and models fetched
+ * (broadcast opened or files copied to local disk), so one per executor, not one per task.
  */
 public record TaskReport(
     String executorId,
@@ -21,7 +23,8 @@ public record TaskReport(
     String fallbackReason,
     long sessionsCreatedInJvm,
     long modelLoadMillis,
-    String rejectFile)
+    String rejectFile,
+    long modelFetchesInJvm)
     implements Serializable {
 
   public long rowsRejected() {

@@ -79,6 +79,28 @@ class JobConfigParserTest {
   }
 
   @Test
+  void modelShippingKeysHaveDefaultsAndSizesTakeSuffixes() {
+    JobConfig.ModelSpec m = parse(JOB).model();
+    assertThat(m.precision()).isEqualTo(Enums.ModelPrecision.FP32);
+    assertThat(m.distribution()).isEqualTo(Enums.Distribution.AUTO);
+    assertThat(m.maxBroadcastSize()).isEqualTo(512L << 20);
+    assertThat(m.accuracy().sampleRows()).isEqualTo(1000);
+    m = parse(JOB, "model.precision=int8", "model.distribution=files", "model.max-broadcast-size=2g",
+        "model.int8-min-elements=16", "model.accuracy.min-top1-agreement=0.95").model();
+    assertThat(m.precision()).isEqualTo(Enums.ModelPrecision.INT8);
+    assertThat(m.distribution()).isEqualTo(Enums.Distribution.FILES);
+    assertThat(m.maxBroadcastSize()).isEqualTo(2L << 30);
+    assertThat(m.int8MinElements()).isEqualTo(16);
+    assertThat(m.accuracy().minTop1Agreement()).isEqualTo(0.95);
+    assertThatThrownBy(() -> parse(JOB, "model.max-broadcast-size=lots"))
+        .hasMessageContaining("'model.max-broadcast-size' has bad value 'lots'");
+    assertThatThrownBy(() -> parse(JOB, "model.precision=int4"))
+        .hasMessageContaining("model.precision: 'int4' is not one of fp32 | int8 | fp16");
+    assertThatThrownBy(() -> parse(JOB, "model.accuracy.max-prob-diff=2"))
+        .hasMessageContaining("'model.accuracy.max-prob-diff' has bad value '2.0'");
+  }
+
+  @Test
   void unknownKeyIsAnErrorNamingIt() {
     assertThatThrownBy(() -> parse(JOB, "inference.batchsize=3"))
         .isInstanceOf(NightshiftException.class)

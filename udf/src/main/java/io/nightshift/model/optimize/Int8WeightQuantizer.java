@@ -42,6 +42,8 @@ import java.util.Set;
  */
 final class Int8WeightQuantizer {
   private static final int LEVELS = 127;
+  /** Above this relative error of one input feature's weights, scales go per input feature. */
+  private static final double MAX_FEATURE_ERROR = 0.05;
 
   private final int minElements;
 
@@ -162,11 +164,52 @@ final class Int8WeightQuantizer {
         throw new SkipTensor("holds NaN or infinite values");
       }
     }
-    return quantizeAlong(
-        tensor,
-        values,
-        axis,
-        String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : ""));
+    String readBy =
+        String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : "");
+    Quantized perOutput = quantizeAlong(tensor, values, axis, readBy);
+    if (rank != 2 || readers.stream().anyMatch(u -> u.node().getOpType().equals("Gather"))) {
+      return perOutput;
+    }
+    // One scale per output channel is shared by every input feature. When features have very
+    // different scales (raw tabular columns such as grams next to millimetres) the weights of the
+    // large-valued features are tiny and round to nothing, and the error is multiplied by the
+    // large inputs. Then one scale per input feature (the other axis) is used: it is as valid for a
+    // weight-only DequantizeLinear, and keeps every feature's weights to within 1/127 of their own
+    // largest value.
+    int inputAxis = 1 - axis;
+    double worstOutput = worstSliceError(values, TensorData.dims(tensor), perOutput, inputAxis);
+    if (worstOutput <= MAX_FEATURE_ERROR) {
+      return perOutput;
+    }
+    Quantized perInput = quantizeAlong(tensor, values, inputAxis, readBy);
+    double worstInput = worstSliceError(values, TensorData.dims(tensor), perInput, inputAxis);
+    return worstInput < worstOutput ? perInput : perOutput;
+  }
+
+  /**
+   * The largest relative error of one input feature's weights: over the slices along {@code
+   * sliceAxis} of a 2-D weight, sum |w - dequantized w| / sum |w|.
+   */
+  private static double worstSliceError(float[] values, long[] dims, Quantized q, int sliceAxis) {
+    int cols = (int) dims[1];
+    int slices = (int) dims[sliceAxis];
+    double[] error = new double[slices];
+    double[] mass = new double[slices];
+    for (int i = 0; i < values.length; i++) {
+      int r = i / cols;
+      int c = i % cols;
+      float scale = q.scales()[q.axis() == 0 ? r : c];
+      int slice = sliceAxis == 0 ? r : c;
+      error[slice] += Math.abs(values[i] - q.values()[i] * scale);
+      mass[slice] += Math.abs(values[i]);
+    }
+    double worst = 0;
+    for (int k = 0; k < slices; k++) {
+      if (mass[k] > 0) {
+        worst = Math.max(worst, error[k] / mass[k]);
+      }
+    }
+    return worst;
   }
 
   /** The axis a reader needs one scale per index of, or a reason to skip. */
