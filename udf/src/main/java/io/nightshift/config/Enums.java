@@ -32,7 +32,29 @@ public final class Enums {
   public enum ConvAlgoSearch { EXHAUSTIVE, HEURISTIC, DEFAULT }
 
   /** inference.outputs.name.post */
-  public enum PostStep { NONE, SOFTMAX, ARGMAX, TOP_K }
+  public enum PostStep {
+    NONE, SOFTMAX, ARGMAX, TOP_K,
+    /** Mean of the token vectors under the attention mask (text models, [batch, tokens, hidden]). */
+    MEAN,
+    /** The first token's vector ([CLS]). */
+    CLS;
+
+    /** Whether this step pools a [batch, tokens, hidden] output into one vector per row. */
+    public boolean pools() {
+      return this == MEAN || this == CLS;
+    }
+  }
+
+  /** inference.outputs.name.normalize */
+  public enum Normalize { NONE, L2 }
+
+  /** inference.text.empty */
+  public enum EmptyTextPolicy {
+    /** The row goes to the rejected rows with reason empty_text. */
+    REJECT,
+    /** The row is written with null results and the reason in the reason column. */
+    NULL
+  }
 
   /** inference.non-finite */
   public enum NonFinitePolicy { REJECT, PASS }

@@ -3,8 +3,10 @@ package io.nightshift.config;
 import io.nightshift.config.Enums.Device;
 import io.nightshift.config.Enums.Distribution;
 import io.nightshift.config.Enums.ModelPrecision;
+import io.nightshift.config.Enums.EmptyTextPolicy;
 import io.nightshift.config.Enums.InputFormat;
 import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.Enums.WriteMode;
@@ -53,15 +55,21 @@ public record JobConfig(
       Distribution distribution,
       long maxBroadcastSize,
       String cacheDir,
-      AccuracySpec accuracy)
+      AccuracySpec accuracy,
+      String tokenizer)
       implements Serializable {
+
+    /** Whether a tokenizer is configured: a text job. */
+    public boolean hasTokenizer() {
+      return tokenizer != null && !tokenizer.isEmpty();
+    }
 
     /** This spec with another URI and precision (e.g. the fp32 reference of an accuracy check). */
     public ModelSpec withModel(String otherUri, ModelPrecision otherPrecision) {
       return new ModelSpec(otherUri, otherUri.equals(uri) ? sha256 : "", device, threads,
           resourceName, requireGpu, sessionCacheSize, multipleGpus, cuda, customOpsLibrary, allowCustomOps,
           otherPrecision, int8MinElements,
-          distribution, maxBroadcastSize, cacheDir, accuracy);
+          distribution, maxBroadcastSize, cacheDir, accuracy, tokenizer);
     }
   }
 
@@ -97,7 +105,26 @@ public record JobConfig(
       int gpuBatchSize,
       List<InputMapping> inputs,
       List<OutputMapping> outputs,
-      NonFinitePolicy nonFinite)
+      NonFinitePolicy nonFinite,
+      TextSpec text)
+      implements Serializable {}
+
+  /**
+   * How a text column becomes model inputs; null for tabular jobs. Empty input names mean the
+   * model has no such input.
+   */
+  public record TextSpec(
+      String column,
+      String idsInput,
+      String maskInput,
+      String typeIdsInput,
+      int maxLength,
+      boolean truncation,
+      String truncatedColumn,
+      EmptyTextPolicy empty,
+      String reasonColumn,
+      boolean bucketing,
+      int windowBatches)
       implements Serializable {}
 
   /** Columns feeding one model input: N numeric columns as [batch, N], or one array column. */
@@ -105,7 +132,12 @@ public record JobConfig(
 
   /** One model output as one result column, after an optional post-step. */
   public record OutputMapping(
-      String modelOutput, String column, PostStep post, int k, List<String> labels)
+      String modelOutput,
+      String column,
+      PostStep post,
+      int k,
+      List<String> labels,
+      Normalize normalize)
       implements Serializable {
 
     /** The second column top-k adds: the scores of the k classes. */

@@ -6,8 +6,10 @@ import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.Device;
 import io.nightshift.config.Enums.Distribution;
 import io.nightshift.config.Enums.ModelPrecision;
+import io.nightshift.config.Enums.EmptyTextPolicy;
 import io.nightshift.config.Enums.InputFormat;
 import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.Enums.WriteMode;
@@ -19,6 +21,7 @@ import io.nightshift.config.JobConfig.ModelSpec;
 import io.nightshift.config.JobConfig.OutputMapping;
 import io.nightshift.config.JobConfig.OutputSpec;
 import io.nightshift.config.JobConfig.RunSpec;
+import io.nightshift.config.JobConfig.TextSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -217,22 +220,27 @@ public final class JobConfigParser {
                 string(MODEL_DISTRIBUTION, MODEL_DISTRIBUTION_DEFAULT)),
             size(MODEL_MAX_BROADCAST_SIZE, MODEL_MAX_BROADCAST_SIZE_DEFAULT),
             string(MODEL_CACHE_DIR, ""),
-            accuracy());
+            accuracy(),
+            string(MODEL_TOKENIZER, ""));
     if (!model.customOpsLibrary().isEmpty() && !model.allowCustomOps()) {
       throw NightshiftException.invalid(
           "%s: key '%s' names native code (%s), which is loaded only when '%s' is true",
           source, MODEL_CUSTOM_OPS_LIBRARY, model.customOpsLibrary(), MODEL_ALLOW_CUSTOM_OPS);
     }
+    TextSpec text = text(model.hasTokenizer());
     InferenceSpec inference =
         new InferenceSpec(
-            integer(INFERENCE_BATCH_SIZE, INFERENCE_BATCH_SIZE_DEFAULT, 1),
-            integer(INFERENCE_GPU_BATCH_SIZE, INFERENCE_GPU_BATCH_SIZE_DEFAULT, 1),
-            inputMappings(),
+            integer(INFERENCE_BATCH_SIZE,
+                text == null ? INFERENCE_BATCH_SIZE_DEFAULT : INFERENCE_BATCH_SIZE_TEXT_DEFAULT, 1),
+            integer(INFERENCE_GPU_BATCH_SIZE,
+                text == null ? INFERENCE_GPU_BATCH_SIZE_DEFAULT : INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT, 1),
+            inputMappings(text != null),
             outputMappings(),
             Choices.parse(
                 NonFinitePolicy.class,
                 INFERENCE_NON_FINITE,
-                string(INFERENCE_NON_FINITE, INFERENCE_NON_FINITE_DEFAULT)));
+                string(INFERENCE_NON_FINITE, INFERENCE_NON_FINITE_DEFAULT)),
+            text);
     String outputPath = required(OUTPUT_PATH);
     String rejected = string(OUTPUT_REJECTED_PATH, "");
     if (rejected.isEmpty()) {
@@ -358,7 +366,55 @@ public final class JobConfigParser {
     return Collections.unmodifiableMap(options);
   }
 
-  private List<InputMapping> inputMappings() {
+  /** The text spec when a tokenizer is set; text keys without one are an error. */
+  private TextSpec text(boolean hasTokenizer) {
+    if (!hasTokenizer) {
+      for (String key : values.keySet()) {
+        if (key.startsWith("inference.text.")) {
+          throw NightshiftException.invalid(
+              "%s: key '%s' is for text models; set %s too", source, key, MODEL_TOKENIZER);
+        }
+      }
+      return null;
+    }
+    String column = string(INFERENCE_TEXT_COLUMN, "");
+    if (column.isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: %s is set, so %s must name the text column", source, MODEL_TOKENIZER, INFERENCE_TEXT_COLUMN);
+    }
+    String ids = string(INFERENCE_TEXT_IDS_INPUT, INFERENCE_TEXT_IDS_INPUT_DEFAULT);
+    if (ids.isEmpty()) {
+      throw invalidValue(INFERENCE_TEXT_IDS_INPUT, ids, "the model input that takes token ids");
+    }
+    // YAML reads an unquoted `empty: null` as no value: that spelling means the null policy.
+    boolean yamlNull = values.containsKey(INFERENCE_TEXT_EMPTY) && values.get(INFERENCE_TEXT_EMPTY) == null;
+    EmptyTextPolicy empty =
+        yamlNull
+            ? EmptyTextPolicy.NULL
+            : Choices.parse(EmptyTextPolicy.class, INFERENCE_TEXT_EMPTY, string(INFERENCE_TEXT_EMPTY, INFERENCE_TEXT_EMPTY_DEFAULT));
+    String reason = string(INFERENCE_TEXT_REASON_COLUMN, "");
+    if (empty == EmptyTextPolicy.NULL && reason.isEmpty()) {
+      reason = column + "_reason";
+    } else if (empty == EmptyTextPolicy.REJECT && !reason.isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: %s is only used with %s: null", source, INFERENCE_TEXT_REASON_COLUMN, INFERENCE_TEXT_EMPTY);
+    }
+    int maxLength = integer(INFERENCE_MAX_LENGTH, INFERENCE_MAX_LENGTH_DEFAULT, 2);
+    return new TextSpec(
+        column,
+        ids,
+        string(INFERENCE_TEXT_MASK_INPUT, INFERENCE_TEXT_MASK_INPUT_DEFAULT),
+        string(INFERENCE_TEXT_TYPE_IDS_INPUT, INFERENCE_TEXT_TYPE_IDS_INPUT_DEFAULT),
+        maxLength,
+        bool(INFERENCE_TEXT_TRUNCATION, INFERENCE_TEXT_TRUNCATION_DEFAULT),
+        string(INFERENCE_TEXT_TRUNCATED_COLUMN, column + "_truncated"),
+        empty,
+        reason,
+        bool(INFERENCE_BUCKETING, INFERENCE_BUCKETING_DEFAULT),
+        integer(INFERENCE_WINDOW_BATCHES, INFERENCE_WINDOW_BATCHES_DEFAULT, 1));
+  }
+
+  private List<InputMapping> inputMappings(boolean text) {
     List<InputMapping> mappings = new ArrayList<>();
     for (String name : names(INPUT_NAME)) {
       String key = JobProperties.forName(INFERENCE_INPUT_COLUMNS, name);
@@ -368,7 +424,7 @@ public final class JobConfigParser {
       }
       mappings.add(new InputMapping(name, columns));
     }
-    if (mappings.isEmpty()) {
+    if (mappings.isEmpty() && !text) {
       throw NightshiftException.invalid(
           "%s: no model input is fed: set %s", source, INFERENCE_INPUT_COLUMNS);
     }
@@ -384,7 +440,15 @@ public final class JobConfigParser {
       int k = integer(kKey, INFERENCE_OUTPUT_K_DEFAULT, 1);
       List<String> labels = list(JobProperties.forName(INFERENCE_OUTPUT_LABELS, name));
       String column = string(JobProperties.forName(INFERENCE_OUTPUT_COLUMN, name), name);
-      mappings.add(new OutputMapping(name, column, post, k, labels));
+      String normalizeKey = JobProperties.forName(INFERENCE_OUTPUT_NORMALIZE, name);
+      Normalize normalize =
+          Choices.parse(Normalize.class, normalizeKey, string(normalizeKey, INFERENCE_OUTPUT_NORMALIZE_DEFAULT));
+      if (normalize == Normalize.L2 && post != PostStep.NONE && !post.pools()) {
+        throw NightshiftException.invalid(
+            "%s: %s: l2 applies to mean, cls or none, not to %s",
+            source, normalizeKey, Choices.spelling(post));
+      }
+      mappings.add(new OutputMapping(name, column, post, k, labels, normalize));
     }
     if (mappings.isEmpty()) {
       throw NightshiftException.invalid(
@@ -399,12 +463,23 @@ public final class JobConfigParser {
       List<String> made =
           m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn()) : List.of(m.column());
       for (String c : made) {
-        if (!seen.add(c)) {
-          throw NightshiftException.invalid(
-              "%s: result column '%s' (from %s) is named twice among pass-through and result columns",
-              source, c, JobProperties.forName(INFERENCE_OUTPUT_COLUMN, m.modelOutput()));
-        }
+        checkNew(seen, c, JobProperties.forName(INFERENCE_OUTPUT_COLUMN, m.modelOutput()));
       }
+    }
+    TextSpec text = inference.text();
+    if (text != null) {
+      checkNew(seen, text.truncatedColumn(), INFERENCE_TEXT_TRUNCATED_COLUMN);
+      if (text.empty() == EmptyTextPolicy.NULL) {
+        checkNew(seen, text.reasonColumn(), INFERENCE_TEXT_REASON_COLUMN);
+      }
+    }
+  }
+
+  private void checkNew(Set<String> seen, String column, String key) {
+    if (!seen.add(column)) {
+      throw NightshiftException.invalid(
+          "%s: result column '%s' (from %s) is named twice among pass-through and result columns",
+          source, column, key);
     }
   }
 

@@ -79,6 +79,11 @@ public final class JobProperties {
   /** Classifier outputs: highest absolute difference of any probability to fp32's. */
   public static final String MODEL_ACCURACY_MAX_PROB_DIFF = "model.accuracy.max-prob-diff";
   public static final double MODEL_ACCURACY_MAX_PROB_DIFF_DEFAULT = 0.1;
+  /**
+   * A Hugging Face {@code tokenizer.json} (local path or Hadoop URI): makes this a text job. Read on
+   * the driver, checked, and shipped to executors with its sha256, like the model.
+   */
+  public static final String MODEL_TOKENIZER = "model.tokenizer";
 
   /** When a task was assigned several GPU addresses: fail | first. */
   public static final String MODEL_MULTIPLE_GPUS = "model.multiple-gpus";
@@ -106,11 +111,18 @@ public final class JobProperties {
   /** Rows per ONNX Runtime call when the session runs on a GPU: larger batches keep it busy. */
   public static final String INFERENCE_GPU_BATCH_SIZE = "inference.gpu-batch-size";
   public static final int INFERENCE_GPU_BATCH_SIZE_DEFAULT = 8192;
+  /** The batch-size default of text jobs: a transformer's activations grow with rows x tokens. */
+  public static final int INFERENCE_BATCH_SIZE_TEXT_DEFAULT = 32;
+  /** The gpu-batch-size default of text jobs. */
+  public static final int INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT = 256;
   /** Per model input: the numeric columns assembled into [batch, N], or one array column. */
   public static final String INFERENCE_INPUT_COLUMNS = "inference.inputs.<name>.columns";
   /** Per model output: the result column it becomes. */
   public static final String INFERENCE_OUTPUT_COLUMN = "inference.outputs.<name>.column";
-  /** Per model output: none | softmax | argmax | top-k. */
+  /**
+   * Per model output: none | softmax | argmax | top-k, or for [batch, tokens, hidden] outputs of
+   * text models mean (over the attention mask) | cls (the first token).
+   */
   public static final String INFERENCE_OUTPUT_POST = "inference.outputs.<name>.post";
   /** Per model output: k for top-k. */
   public static final String INFERENCE_OUTPUT_K = "inference.outputs.<name>.k";
@@ -120,6 +132,41 @@ public final class JobProperties {
   /** NaN or +-Inf in a feature: reject | pass. */
   public static final String INFERENCE_NON_FINITE = "inference.non-finite";
   public static final String INFERENCE_NON_FINITE_DEFAULT = "reject";
+  /** Per model output: l2 scales each result vector to unit length (after pooling); none keeps it. */
+  public static final String INFERENCE_OUTPUT_NORMALIZE = "inference.outputs.<name>.normalize";
+  public static final String INFERENCE_OUTPUT_NORMALIZE_DEFAULT = "none";
+
+  // ---- inference, text models (with model.tokenizer)
+  /** The string column to tokenize. Required with model.tokenizer. */
+  public static final String INFERENCE_TEXT_COLUMN = "inference.text.column";
+  /** The model input fed the token ids. */
+  public static final String INFERENCE_TEXT_IDS_INPUT = "inference.text.ids-input";
+  public static final String INFERENCE_TEXT_IDS_INPUT_DEFAULT = "input_ids";
+  /** The model input fed the attention mask; empty when the model has none. */
+  public static final String INFERENCE_TEXT_MASK_INPUT = "inference.text.mask-input";
+  public static final String INFERENCE_TEXT_MASK_INPUT_DEFAULT = "attention_mask";
+  /** The model input fed the token type ids (all 0 for one sentence); empty when the model has none. */
+  public static final String INFERENCE_TEXT_TYPE_IDS_INPUT = "inference.text.type-ids-input";
+  public static final String INFERENCE_TEXT_TYPE_IDS_INPUT_DEFAULT = "token_type_ids";
+  /** Most tokens per row, special tokens included (MiniLM was trained with 256). */
+  public static final String INFERENCE_MAX_LENGTH = "inference.max-length";
+  public static final int INFERENCE_MAX_LENGTH_DEFAULT = 256;
+  /** true: a longer row is cut to max-length and flagged; false: it is rejected (wrong_length). */
+  public static final String INFERENCE_TEXT_TRUNCATION = "inference.text.truncation";
+  public static final boolean INFERENCE_TEXT_TRUNCATION_DEFAULT = true;
+  /** The boolean result column, true where a row was truncated. Default: {text column}_truncated. */
+  public static final String INFERENCE_TEXT_TRUNCATED_COLUMN = "inference.text.truncated-column";
+  /** Null or empty text: reject (quarantined, reason empty_text) | null (null results + reason column). */
+  public static final String INFERENCE_TEXT_EMPTY = "inference.text.empty";
+  public static final String INFERENCE_TEXT_EMPTY_DEFAULT = "reject";
+  /** With inference.text.empty: null, the string column holding why results are null. */
+  public static final String INFERENCE_TEXT_REASON_COLUMN = "inference.text.reason-column";
+  /** Sort the rows of each window by token count before cutting batches (padding stays short). */
+  public static final String INFERENCE_BUCKETING = "inference.bucketing";
+  public static final boolean INFERENCE_BUCKETING_DEFAULT = true;
+  /** Rows sorted together, in batches: memory per task is bounded by window-batches x batch-size rows. */
+  public static final String INFERENCE_WINDOW_BATCHES = "inference.window-batches";
+  public static final int INFERENCE_WINDOW_BATCHES_DEFAULT = 8;
 
   // ---- output
   /** Where results go: a local path or any Hadoop URI. Required. */
@@ -179,6 +226,7 @@ public final class JobProperties {
           exact(MODEL_ACCURACY_MIN_COSINE),
           exact(MODEL_ACCURACY_MIN_TOP1_AGREEMENT),
           exact(MODEL_ACCURACY_MAX_PROB_DIFF),
+          exact(MODEL_TOKENIZER),
           exact(INFERENCE_BATCH_SIZE),
           exact(INFERENCE_GPU_BATCH_SIZE),
           named(INFERENCE_INPUT_COLUMNS),
@@ -187,6 +235,18 @@ public final class JobProperties {
           named(INFERENCE_OUTPUT_K),
           named(INFERENCE_OUTPUT_LABELS),
           exact(INFERENCE_NON_FINITE),
+          named(INFERENCE_OUTPUT_NORMALIZE),
+          exact(INFERENCE_TEXT_COLUMN),
+          exact(INFERENCE_TEXT_IDS_INPUT),
+          exact(INFERENCE_TEXT_MASK_INPUT),
+          exact(INFERENCE_TEXT_TYPE_IDS_INPUT),
+          exact(INFERENCE_MAX_LENGTH),
+          exact(INFERENCE_TEXT_TRUNCATION),
+          exact(INFERENCE_TEXT_TRUNCATED_COLUMN),
+          exact(INFERENCE_TEXT_EMPTY),
+          exact(INFERENCE_TEXT_REASON_COLUMN),
+          exact(INFERENCE_BUCKETING),
+          exact(INFERENCE_WINDOW_BATCHES),
           exact(OUTPUT_PATH),
           exact(OUTPUT_FORMAT),
           exact(OUTPUT_PASS_THROUGH),

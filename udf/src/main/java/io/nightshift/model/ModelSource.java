@@ -15,12 +15,20 @@ public final class ModelSource {
 
   /** The whole file at {@code uri}; fails naming the URI when it is missing or unreadable. */
   public static byte[] read(String uri, Configuration hadoopConf) {
+    return read(uri, hadoopConf, "model file", "an ONNX file");
+  }
+
+  /**
+   * The whole file at {@code uri}; errors call it {@code what} (e.g. "tokenizer file") and say it
+   * should be {@code expected} when it is a directory.
+   */
+  public static byte[] read(String uri, Configuration hadoopConf, String what, String expected) {
     Path path = new Path(uri);
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);
       FileStatus status = fs.getFileStatus(path);
       if (status.isDirectory()) {
-        throw NightshiftException.invalid("model file %s is a directory, not an ONNX file", uri);
+        throw NightshiftException.invalid("%s %s is a directory, not %s", what, uri, expected);
       }
       if (status.getLen() > Integer.MAX_VALUE - 8) {
         throw NightshiftException.invalid(
@@ -41,9 +49,9 @@ public final class ModelSource {
       }
       return bytes;
     } catch (FileNotFoundException e) {
-      throw NightshiftException.invalid(e, "model file not found: %s", uri);
+      throw NightshiftException.invalid(e, "%s not found: %s", what, uri);
     } catch (IOException e) {
-      throw NightshiftException.invalid(e, "cannot read model file %s: %s", uri, e.getMessage());
+      throw NightshiftException.invalid(e, "cannot read %s %s: %s", what, uri, e.getMessage());
     }
   }
 }

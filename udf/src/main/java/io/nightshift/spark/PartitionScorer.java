@@ -10,9 +10,13 @@ import io.nightshift.onnx.ScoringSession;
 import io.nightshift.onnx.SessionCache;
 import io.nightshift.onnx.SessionFactory;
 import io.nightshift.onnx.SessionKey;
+import io.nightshift.config.Enums.EmptyTextPolicy;
+import io.nightshift.config.JobConfig.TextSpec;
+import io.nightshift.quality.RejectReason;
 import io.nightshift.quality.RejectSink;
 import io.nightshift.quality.Rejection;
 import io.nightshift.quality.RowJson;
+import io.nightshift.text.TokenizerCache;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,15 +32,19 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The function Spark runs on each partition: rows in, result rows out, streaming batch by batch.
- * Memory is bounded by the batch size whatever the partition size. Per task it borrows the JVM's
+ * Memory is bounded by the batch size whatever the partition size (for text models by the window,
+ * see {@link TextBatcher}; rows then come out in the window's length order). Per task it borrows the JVM's
  * shared session, takes a child Arrow allocator, and closes both when the iterator ends or the
  * task completes, whichever comes first.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
   private final ScoringPlan plan;
 
   PartitionScorer(ScoringPlan plan) {
@@ -84,6 +92,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final int[] widths;
     private final Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     private final JoinedRow joined = new JoinedRow();
+    private final TokenizerCache.Lease tokenizerLease;
+    private final TextBatcher text;
+    private final TextFlags flags;
+    private final int[] tokenCounts;
+    private final boolean[] truncated;
     private ColumnarBatch results;
     private final int capacity;
     private int batchSize;
@@ -118,9 +131,37 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.slots = new InternalRow[n];
       this.failed = new Rejection[n];
       this.widths = new int[buffers.length];
+      if (plan.text() == null) {
+        this.tokenizerLease = null;
+        this.text = null;
+        this.flags = null;
+        this.tokenCounts = null;
+        this.truncated = null;
+      } else {
+        TextSpec spec = plan.text();
+        this.tokenizerLease = TextSetup.acquire(plan);
+        this.text =
+            new TextBatcher(spec, tokenizerLease.tokenizer(), plan.inputs().get(0).columns().get(0).ordinal(), n,
+                buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), this::reject);
+        this.flags = new TextFlags(spec.truncatedColumn(),
+            spec.empty() == EmptyTextPolicy.NULL ? spec.reasonColumn() : null, allocator, n);
+        this.tokenCounts = new int[n];
+        this.truncated = new boolean[n];
+        writer.tokenCounts(tokenCounts);
+      }
       if (task != null) {
         task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> close());
       }
+    }
+
+    /** The buffer of the named model input, null when the name is empty. */
+    private TensorBuffer buffer(String modelInput) {
+      for (int i = 0; i < buffers.length; i++) {
+        if (plan.inputs().get(i).modelInput().equals(modelInput)) {
+          return buffers[i];
+        }
+      }
+      return null;
     }
 
     private String rejectFileName() {
@@ -168,6 +209,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     /** Reads and scores the next batch; false when the input is exhausted. */
     private boolean fill() {
+      if (text != null) {
+        return fillText();
+      }
       int n = 0;
       reader.newBatch();
       while (n < capacity && input.hasNext()) {
@@ -201,6 +245,36 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       return true;
     }
 
+    /** The next batch of a text model: tokenized in windows, sorted by length, padded per batch. */
+    private boolean fillText() {
+      int n = text.next(input, slots, tokenCounts, truncated);
+      rowsRead = text.rowsRead();
+      if (n == 0) {
+        return false;
+      }
+      if (text.kind() == TextBatcher.Kind.EMPTY) {
+        writer.reset();
+        for (int i = 0; i < n; i++) {
+          failed[i] = null;
+          writer.nullRow(i);
+        }
+        results = writer.batch(n, flags.fill(n, truncated, RejectReason.EMPTY_TEXT.code()));
+      } else {
+        java.util.Arrays.fill(widths, text.width());
+        java.util.Arrays.fill(failed, 0, n, null);
+        scorer.score(n, widths, failed);
+        for (int i = 0; i < n; i++) {
+          if (failed[i] != null) {
+            reject(failed[i], slots[i]);
+          }
+        }
+        results = writer.batch(n, flags.fill(n, truncated, null));
+      }
+      batchSize = n;
+      cursor = 0;
+      return true;
+    }
+
     private void reject(Rejection r, InternalRow row) {
       rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
       if (rejects == null) {
@@ -213,6 +287,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     private void finish() {
       close();
+      if (text != null) {
+        LOG.debug("Task {}: {} rows read, {} truncated, padding efficiency {}", task == null ? "local" : task.taskAttemptId(),
+            text.rowsRead(), text.truncatedRows(), String.format("%.3f", text.paddingEfficiency()));
+      }
       if (task != null && plan.reports() != null) {
         String executorId = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
         plan.reports()
@@ -243,8 +321,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       closed = true;
       try (lease;
+          tokenizerLease;
           allocator;
-          writer) {
+          writer;
+          flags;
+          scorer) {
         for (TensorBuffer b : buffers) {
           b.close();
         }

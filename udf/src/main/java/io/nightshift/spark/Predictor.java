@@ -10,6 +10,7 @@ import io.nightshift.model.BroadcastModel;
 import io.nightshift.model.FileModel;
 import io.nightshift.model.ModelPayload;
 import io.nightshift.model.ModelSignature;
+import io.nightshift.model.ModelSource;
 import io.nightshift.model.ShippedModel;
 import io.nightshift.model.optimize.OptimizeReport;
 import io.nightshift.onnx.Device;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * what the job uses. Built on the driver from the typed config: it reads the model once, checks
  * its checksum, applies {@code model.precision}, reads its signature, and ships it to executors as
  * one compressed broadcast or as files fetched once per executor ({@code model.distribution}).
- * Each executor JVM then keeps one session per (model, device), shared by its tasks.
+ * Each executor JVM then keeps one session per (model, device), shared by its tasks. A text model's
+ * tokenizer travels as a second broadcast, checked by sha256, and is built once per executor JVM;
+ * see {@code docs/text.md}.
  *
  * <pre>{@code
  * Predictor p = Predictor.create(spark, config.model(), config.inference());
@@ -54,16 +57,19 @@ public final class Predictor {
   private final ModelSpec model;
   private final InferenceSpec inference;
   private final ModelPreparer.Prepared prepared;
+  private final ModelPayload tokenizer;
   private ModelPayload payload;
   private ShippedModel shipped;
+  private Broadcast<ModelPayload> tokenizerBroadcast;
   private Broadcast<HadoopConf> hadoopConf;
 
   private Predictor(SparkSession spark, ModelSpec model, InferenceSpec inference,
-      ModelPreparer.Prepared prepared) {
+      ModelPreparer.Prepared prepared, ModelPayload tokenizer) {
     this.spark = spark;
     this.model = model;
     this.inference = inference;
     this.prepared = prepared;
+    this.tokenizer = tokenizer;
   }
 
   /**
@@ -71,7 +77,28 @@ public final class Predictor {
    * shipped. Fails (exit code 2) naming the model file.
    */
   public static Predictor create(SparkSession spark, ModelSpec model, InferenceSpec inference) {
-    return new Predictor(spark, model, inference, ModelPreparer.prepare(spark.sparkContext(), model));
+    ModelPreparer.Prepared prepared = ModelPreparer.prepare(spark.sparkContext(), model);
+    ModelPayload tokenizer = null;
+    if (model.hasTokenizer()) {
+      tokenizer = readTokenizer(model.tokenizer(), inference, spark.sparkContext().hadoopConfiguration());
+    } else if (inference.text() != null) {
+      throw NightshiftException.invalid("inference.text.column is set but model.tokenizer is not");
+    }
+    return new Predictor(spark, model, inference, prepared, tokenizer);
+  }
+
+  /** Reads the tokenizer file and checks, by building it once, that it is one. */
+  private static ModelPayload readTokenizer(String uri, InferenceSpec inference, Configuration conf) {
+    byte[] json = ModelSource.read(uri, conf, "tokenizer file", "a tokenizer.json");
+    if (inference.text() == null) {
+      throw NightshiftException.invalid("model.tokenizer is set but inference.text.column is not");
+    }
+    try (io.nightshift.text.TextTokenizer t = TextSetup.load(json, uri, inference.text())) {
+      t.encode("Nightshift checks its tokenizer.");
+    }
+    ModelPayload payload = ModelPayload.of(json);
+    LOG.info("Tokenizer {}: sha256 {}, {} bytes", uri, payload.sha256(), json.length);
+    return payload;
   }
 
   /**
@@ -80,9 +107,10 @@ public final class Predictor {
    */
   public Predictor withInference(InferenceSpec other) {
     ship();
-    Predictor p = new Predictor(spark, model, other, prepared);
+    Predictor p = new Predictor(spark, model, other, prepared, tokenizer);
     p.payload = payload;
     p.shipped = shipped;
+    p.tokenizerBroadcast = tokenizerBroadcast;
     p.hadoopConf = hadoopConf;
     return p;
   }
@@ -287,6 +315,7 @@ public final class Predictor {
       shipped = prepared.distribution() == Enums.Distribution.BROADCAST
           ? new BroadcastModel(prepared.sha256(), jsc.broadcast(payload()))
           : new FileModel(prepared.bundle(), model.cacheDir());
+      tokenizerBroadcast = tokenizer == null ? null : jsc.broadcast(tokenizer);
       hadoopConf = jsc.broadcast(new HadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
     }
   }
@@ -310,7 +339,10 @@ public final class Predictor {
         outputSchema,
         rejectDir,
         hadoopConf,
-        reports);
+        reports,
+        tokenizerBroadcast,
+        model.tokenizer(),
+        inference.text());
   }
 
   private int threads() {
@@ -340,6 +372,7 @@ public final class Predictor {
     for (ResultOutput o : outputs) {
       fields.addAll(List.of(o.fields()));
     }
+    fields.addAll(SignatureBinder.textFields(inference.text()));
     return new Binding(inputs, outputs, pass, new StructType(fields.toArray(StructField[]::new)));
   }
 

@@ -3,6 +3,7 @@ package io.nightshift.spark;
 import ai.onnxruntime.OnnxJavaType;
 import io.nightshift.config.JobConfig.OutputMapping;
 import java.io.Serializable;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -10,4 +11,10 @@ import org.apache.spark.sql.types.StructField;
  * (from the model), and the Spark fields it produces (two for top-k: indices or labels, scores).
  */
 record ResultOutput(OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields)
-    implements Serializable {}
+    implements Serializable {
+
+  /** Whether the column holds each row's token vectors, [tokens][hidden] (text models, post none). */
+  boolean tokenLevel() {
+    return fields[0].dataType() instanceof ArrayType outer && outer.elementType() instanceof ArrayType;
+  }
+}

@@ -5,8 +5,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtSession;
 import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig.OutputMapping;
+import io.nightshift.text.Pooling;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -39,6 +41,8 @@ final class ResultWriter implements AutoCloseable {
   private final List<ResultOutput> outputs;
   private final List<FieldVector> vectors = new ArrayList<>();
   private final ColumnVector[] columns;
+  /** Real tokens of each batch slot (text models), for pooling and token-level columns. */
+  private int[] tokenCounts;
 
   ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity) {
     this.outputs = outputs;
@@ -56,7 +60,12 @@ final class ResultWriter implements AutoCloseable {
   private static FieldVector create(String name, org.apache.spark.sql.types.DataType type, BufferAllocator a) {
     if (type instanceof org.apache.spark.sql.types.ArrayType at) {
       ListVector list = ListVector.empty(name, a);
-      list.addOrGetVector(FieldType.nullable(arrowType(at.elementType())));
+      if (at.elementType() instanceof org.apache.spark.sql.types.ArrayType inner) {
+        ListVector tokens = (ListVector) list.addOrGetVector(FieldType.nullable(ArrowType.List.INSTANCE)).getVector();
+        tokens.addOrGetVector(FieldType.nullable(arrowType(inner.elementType())));
+      } else {
+        list.addOrGetVector(FieldType.nullable(arrowType(at.elementType())));
+      }
       return list;
     }
     return switch (type.typeName()) {
@@ -89,6 +98,11 @@ final class ResultWriter implements AutoCloseable {
     }
   }
 
+  /** The real token count of each batch slot, for the batches that follow (text models). */
+  void tokenCounts(int[] counts) {
+    this.tokenCounts = counts;
+  }
+
   /** Writes the outputs of a run over batch slots [from, from + n). */
   void write(OrtSession.Result result, int from, int n) {
     int v = 0;
@@ -105,13 +119,99 @@ final class ResultWriter implements AutoCloseable {
             o.mapping().modelOutput(), java.util.Arrays.toString(shape), n);
       }
       int perRow = (int) (tensor.getInfo().getNumElements() / Math.max(1, n));
-      if (o.mapping().post() == PostStep.NONE) {
+      if (o.mapping().post().pools()) {
+        writePooled(o.mapping(), tensor, from, n, (ListVector) vectors.get(v));
+      } else if (o.mapping().post() == PostStep.NONE && o.tokenLevel()) {
+        writeTokens(tensor, from, n, (ListVector) vectors.get(v));
+      } else if (o.mapping().post() == PostStep.NONE && o.mapping().normalize() == Normalize.L2) {
+        writeNormalized(tensor, perRow, from, n, (ListVector) vectors.get(v));
+      } else if (o.mapping().post() == PostStep.NONE) {
         writeRaw(o, tensor, perRow, from, n, vectors.get(v));
       } else {
         writePost(o.mapping(), floats(tensor), perRow, from, n, vectors.get(v),
             o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null);
       }
       v += o.fields().length;
+    }
+  }
+
+  /** Pools each row's real tokens ([batch, tokens, hidden]) into one vector, L2-normalized if asked. */
+  private void writePooled(OutputMapping m, OnnxTensor t, int from, int n, ListVector list) {
+    long[] shape = t.getInfo().getShape();
+    int seq = (int) shape[1];
+    int hidden = (int) shape[2];
+    FloatBuffer h = t.getFloatBuffer();
+    Float4Vector child = (Float4Vector) list.getDataVector();
+    float[] vec = new float[hidden];
+    for (int r = 0; r < n; r++) {
+      int slot = from + r;
+      int base = r * seq * hidden;
+      if (m.post() == PostStep.MEAN) {
+        Pooling.mean(h, base, hidden, Math.min(seq, tokenCounts[slot]), vec);
+      } else {
+        Pooling.cls(h, base, hidden, vec);
+      }
+      if (m.normalize() == Normalize.L2) {
+        Pooling.l2(vec);
+      }
+      int off = list.startNewValue(slot);
+      for (int j = 0; j < hidden; j++) {
+        child.setSafe(off + j, vec[j]);
+      }
+      list.endValue(slot, hidden);
+    }
+  }
+
+  /** Writes each row's real tokens (not the batch's padding) as [tokens][hidden]. */
+  private void writeTokens(OnnxTensor t, int from, int n, ListVector list) {
+    long[] shape = t.getInfo().getShape();
+    int seq = (int) shape[1];
+    int hidden = (int) shape[2];
+    FloatBuffer h = t.getFloatBuffer();
+    ListVector tokens = (ListVector) list.getDataVector();
+    Float4Vector child = (Float4Vector) tokens.getDataVector();
+    for (int r = 0; r < n; r++) {
+      int slot = from + r;
+      int len = Math.min(seq, tokenCounts[slot]);
+      int off = list.startNewValue(slot);
+      for (int tok = 0; tok < len; tok++) {
+        int inner = tokens.startNewValue(off + tok);
+        int base = (r * seq + tok) * hidden;
+        for (int j = 0; j < hidden; j++) {
+          child.setSafe(inner + j, h.get(base + j));
+        }
+        tokens.endValue(off + tok, hidden);
+      }
+      list.endValue(slot, len);
+    }
+  }
+
+  /** A [batch, n] float output, each row scaled to unit length. */
+  private static void writeNormalized(OnnxTensor t, int perRow, int from, int n, ListVector list) {
+    FloatBuffer b = t.getFloatBuffer();
+    Float4Vector child = (Float4Vector) list.getDataVector();
+    float[] vec = new float[perRow];
+    for (int r = 0; r < n; r++) {
+      b.get(r * perRow, vec);
+      Pooling.l2(vec);
+      int off = list.startNewValue(from + r);
+      for (int j = 0; j < perRow; j++) {
+        child.setSafe(off + j, vec[j]);
+      }
+      list.endValue(from + r, perRow);
+    }
+  }
+
+  /** Sets every result column of slot {@code slot} to null (a text row with nothing to embed). */
+  void nullRow(int slot) {
+    for (FieldVector v : vectors) {
+      if (v instanceof ListVector list) {
+        list.setNull(slot);
+      } else if (v instanceof BaseFixedWidthVector f) {
+        f.setNull(slot);
+      } else if (v instanceof VarCharVector s) {
+        s.setNull(slot);
+      }
     }
   }
 
@@ -129,10 +229,20 @@ final class ResultWriter implements AutoCloseable {
 
   /** The results of slots [0, n) as Spark columns. */
   ColumnarBatch batch(int n) {
+    return batch(n, new ColumnVector[0]);
+  }
+
+  /** The results of slots [0, n), followed by {@code extra} columns filled by the caller. */
+  ColumnarBatch batch(int n, ColumnVector... extra) {
     for (FieldVector v : vectors) {
       v.setValueCount(n);
     }
-    return new ColumnarBatch(columns, n);
+    if (extra.length == 0) {
+      return new ColumnarBatch(columns, n);
+    }
+    ColumnVector[] all = java.util.Arrays.copyOf(columns, columns.length + extra.length);
+    System.arraycopy(extra, 0, all, columns.length, extra.length);
+    return new ColumnarBatch(all, n);
   }
 
   private static float[] floats(OnnxTensor t) {

@@ -3,6 +3,8 @@ package io.nightshift.spark;
 import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.config.JobConfig.ModelSpec;
 import io.nightshift.model.ShippedModel;
+import io.nightshift.config.JobConfig.TextSpec;
+import io.nightshift.model.ModelPayload;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,6 +17,8 @@ import org.apache.spark.util.CollectionAccumulator;
  * only serializable specs; sessions and Arrow memory are built on the executor.
  *
  * @param rejectDir where tasks stage rejected rows, or null to fail a task on its first rejection
+ * @param tokenizer the tokenizer.json (verified like the model), null for tabular models
+ * @param text how text feeds the model, null for tabular models
  */
 record ScoringPlan(
     String modelName,
@@ -32,5 +36,8 @@ record ScoringPlan(
     StructType outputSchema,
     String rejectDir,
     Broadcast<HadoopConf> hadoopConf,
-    CollectionAccumulator<TaskReport> reports)
+    CollectionAccumulator<TaskReport> reports,
+    Broadcast<ModelPayload> tokenizer,
+    String tokenizerName,
+    TextSpec text)
     implements Serializable {}

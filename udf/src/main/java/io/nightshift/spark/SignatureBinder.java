@@ -3,10 +3,13 @@ package io.nightshift.spark;
 import ai.onnxruntime.OnnxJavaType;
 import io.nightshift.NightshiftException;
 import io.nightshift.arrow.TensorBuffer;
+import io.nightshift.config.Enums.EmptyTextPolicy;
+import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig.InferenceSpec;
 import io.nightshift.config.JobConfig.InputMapping;
 import io.nightshift.config.JobConfig.OutputMapping;
+import io.nightshift.config.JobConfig.TextSpec;
 import io.nightshift.config.JobProperties;
 import io.nightshift.model.ModelSignature;
 import io.nightshift.model.ModelSignature.TensorSpec;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -39,8 +43,22 @@ final class SignatureBinder {
   List<FeatureInput> inputs(StructType schema, InferenceSpec spec, boolean textNumbers) {
     Set<String> fed = new HashSet<>();
     List<FeatureInput> out = new ArrayList<>();
+    if (spec.text() != null) {
+      if (!spec.inputs().isEmpty()) {
+        throw NightshiftException.invalid(
+            "%s: a text job feeds only the tokenizer's inputs (inference.text.*), not %s",
+            JobProperties.forName(JobProperties.INFERENCE_INPUT_COLUMNS, spec.inputs().get(0).modelInput()),
+            spec.inputs().get(0).modelInput());
+      }
+      out.addAll(textInputs(schema, spec.text()));
+      out.forEach(in -> fed.add(in.modelInput()));
+    }
     for (InputMapping m : spec.inputs()) {
       String key = JobProperties.forName(JobProperties.INFERENCE_INPUT_COLUMNS, m.modelInput());
+      if (fed.contains(m.modelInput())) {
+        throw NightshiftException.invalid(
+            "%s: model input '%s' is already fed by the tokenizer (inference.text.*)", key, m.modelInput());
+      }
       TensorSpec t = signature.inputs().get(m.modelInput());
       if (t == null) {
         throw NightshiftException.invalid(
@@ -112,6 +130,67 @@ final class SignatureBinder {
     return List.copyOf(out);
   }
 
+  /** The model inputs the tokenizer feeds: ids, and the mask and type ids where the model has them. */
+  private List<FeatureInput> textInputs(StructType schema, TextSpec text) {
+    int ordinal;
+    try {
+      ordinal = schema.fieldIndex(text.column());
+    } catch (IllegalArgumentException e) {
+      throw NightshiftException.invalid(
+          "%s: column '%s' is not in the input (its columns: %s)",
+          JobProperties.INFERENCE_TEXT_COLUMN, text.column(), String.join(", ", schema.fieldNames()));
+    }
+    DataType type = schema.fields()[ordinal].dataType();
+    if (type != DataTypes.StringType) {
+      throw NightshiftException.invalid(
+          "%s: column '%s' is %s; the text to tokenize must be a string column",
+          JobProperties.INFERENCE_TEXT_COLUMN, text.column(), type.simpleString());
+    }
+    FeatureColumn column = new FeatureColumn(text.column(), ordinal, FeatureColumn.Kind.STRING);
+    List<FeatureInput> out = new ArrayList<>();
+    String[][] inputs = {
+      {JobProperties.INFERENCE_TEXT_IDS_INPUT, text.idsInput()},
+      {JobProperties.INFERENCE_TEXT_MASK_INPUT, text.maskInput()},
+      {JobProperties.INFERENCE_TEXT_TYPE_IDS_INPUT, text.typeIdsInput()}
+    };
+    for (String[] in : inputs) {
+      String key = in[0];
+      String name = in[1];
+      if (name.isEmpty()) {
+        continue;
+      }
+      TensorSpec t = signature.inputs().get(name);
+      if (t == null) {
+        throw NightshiftException.invalid(
+            "%s: model %s has no input '%s' (its inputs: %s)", key, modelName, name, signature.inputs().keySet());
+      }
+      if (t.type() != OnnxJavaType.INT64 && t.type() != OnnxJavaType.INT32) {
+        throw NightshiftException.invalid(
+            "%s: model input '%s' is %s; token inputs must be int64 or int32", key, name, t.type());
+      }
+      if (t.shape().length != 2) {
+        throw NightshiftException.invalid(
+            "%s: model input '%s' has shape %s; token inputs must be [batch, tokens]",
+            key, name, Arrays.toString(t.shape()));
+      }
+      out.add(new FeatureInput(name, t.type(), List.of(column), -1, new long[] {-1}));
+    }
+    return out;
+  }
+
+  /** The columns a text job adds after the outputs: the truncation flag, and the null-text reason. */
+  static List<StructField> textFields(TextSpec text) {
+    if (text == null) {
+      return List.of();
+    }
+    List<StructField> out = new ArrayList<>();
+    out.add(field(text.truncatedColumn(), DataTypes.BooleanType));
+    if (text.empty() == EmptyTextPolicy.NULL) {
+      out.add(new StructField(text.reasonColumn(), DataTypes.StringType, true, Metadata.empty()));
+    }
+    return out;
+  }
+
   private FeatureColumn column(StructType schema, String name, String key, boolean textNumbers) {
     int ordinal;
     try {
@@ -170,7 +249,27 @@ final class SignatureBinder {
             "%s: model output '%s' is %s; supported: float, double, int64, int32",
             key, m.modelOutput(), t.type());
       };
-      if (m.post() != PostStep.NONE) {
+      TextSpec text = spec.text();
+      String postKey = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput());
+      boolean tokenLevel = text != null && m.post() == PostStep.NONE && rank == 3;
+      if (m.post().pools()) {
+        if (text == null) {
+          throw NightshiftException.invalid(
+              "%s: post-step %s pools over tokens and needs a text model (set %s)",
+              postKey, m.post(), JobProperties.MODEL_TOKENIZER);
+        }
+        if (t.type() != OnnxJavaType.FLOAT || rank != 3) {
+          throw NightshiftException.invalid(
+              "%s: post-step %s needs a float [batch, tokens, hidden] output, '%s' is %s %s",
+              postKey, m.post(), m.modelOutput(), t.type(), Arrays.toString(t.shape()));
+        }
+      } else if (m.normalize() == Normalize.L2 && (t.type() != OnnxJavaType.FLOAT || rank != 2)) {
+        throw NightshiftException.invalid(
+            "%s: l2 without pooling needs a float [batch, n] output, '%s' is %s %s",
+            JobProperties.forName(JobProperties.INFERENCE_OUTPUT_NORMALIZE, m.modelOutput()),
+            m.modelOutput(), t.type(), Arrays.toString(t.shape()));
+      }
+      if (m.post() != PostStep.NONE && !m.post().pools()) {
         if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE) {
           throw NightshiftException.invalid(
               "%s: post-step %s needs a float output, '%s' is %s",
@@ -192,15 +291,20 @@ final class SignatureBinder {
         }
       }
       DataType label = m.labels().isEmpty() ? DataTypes.IntegerType : DataTypes.StringType;
+      boolean nullable = text != null && text.empty() == EmptyTextPolicy.NULL;
       StructField[] fields = switch (m.post()) {
         case NONE -> new StructField[] {
-            field(m.column(), rank == 1 ? element : DataTypes.createArrayType(element, false))};
+            field(m.column(), rank == 1 ? element
+                : tokenLevel ? DataTypes.createArrayType(DataTypes.createArrayType(element, false), false)
+                : DataTypes.createArrayType(element, false), nullable)};
+        case MEAN, CLS -> new StructField[] {
+            field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
         case SOFTMAX -> new StructField[] {
-            field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false))};
-        case ARGMAX -> new StructField[] {field(m.column(), label)};
+            field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
+        case ARGMAX -> new StructField[] {field(m.column(), label, nullable)};
         case TOP_K -> new StructField[] {
-            field(m.column(), DataTypes.createArrayType(label, false)),
-            field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false))};
+            field(m.column(), DataTypes.createArrayType(label, false), nullable),
+            field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
       };
       out.add(new ResultOutput(m, t.type(), rank, fields));
     }
@@ -208,6 +312,10 @@ final class SignatureBinder {
   }
 
   private static StructField field(String name, DataType type) {
-    return new StructField(name, type, false, org.apache.spark.sql.types.Metadata.empty());
+    return field(name, type, false);
+  }
+
+  private static StructField field(String name, DataType type, boolean nullable) {
+    return new StructField(name, type, nullable, Metadata.empty());
   }
 }
