@@ -75,6 +75,10 @@ final class Manifest {
     model.put("precision", config.model().precision().name().toLowerCase());
     model.put("optimized", predictor.optimized());
     model.put("distribution", predictor.distribution().name().toLowerCase());
+    if (config.model().hasTokenizer()) {
+      model.put("tokenizer_uri", Redact.text(config.model().tokenizer()));
+      model.put("tokenizer_sha256", predictor.tokenizerSha256());
+    }
     m.put("model", model);
     Map<String, Object> rows = new LinkedHashMap<>();
     rows.put("read", summary.rowsRead());

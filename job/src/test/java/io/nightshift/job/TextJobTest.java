@@ -190,6 +190,7 @@ class TextJobTest {
     JsonNode manifest = new ObjectMapper().readTree(out.resolve("_nightshift/manifest-2026-11-28.json").toFile());
     assertThat(manifest.at("/rows/read").asLong()).isEqualTo(byId.size());
     assertThat(manifest.at("/rows/written").asLong()).isEqualTo(byId.size());
+    assertThat(manifest.at("/model/tokenizer_sha256").asText()).hasSize(64);
     assertThat(Allocators.root().getAllocatedMemory()).as("Arrow bytes outstanding").isZero();
   }
 

@@ -209,6 +209,11 @@ public final class Predictor {
     return prepared.sha256();
   }
 
+  /** The sha256 of the tokenizer.json, or null when the model takes no text. */
+  public String tokenizerSha256() {
+    return tokenizer == null ? null : tokenizer.sha256();
+  }
+
   /** Bytes of the shipped model, external data included. */
   public long modelSize() {
     return prepared.size();
