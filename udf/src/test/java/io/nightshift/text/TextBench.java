@@ -114,7 +114,7 @@ class TextBench {
 
   static void job(SparkSession spark, Dataset<Row> mails, Path model, Path tokenizer, boolean bucketing, Path rejects) {
     ModelSpec m = new ModelSpec(model.toString(), "", Enums.Device.CPU, 1, "gpu", false, 4,
-        Enums.MultipleGpus.FAIL, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS, tokenizer.toString());
+        Enums.MultipleGpus.FAIL, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS, "", false, tokenizer.toString());
     TextSpec text = new TextSpec("text", "input_ids", "attention_mask", "token_type_ids", MAX_LENGTH, true,
         "text_truncated", EmptyTextPolicy.REJECT, "", bucketing, WINDOW_BATCHES);
     InferenceSpec inference = new InferenceSpec(BATCH, BATCH, List.of(),
