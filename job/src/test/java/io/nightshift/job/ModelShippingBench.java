@@ -4,6 +4,7 @@ import io.nightshift.config.Enums;
 import io.nightshift.config.Enums.Distribution;
 import io.nightshift.config.Enums.ModelPrecision;
 import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobConfig.InferenceSpec;
@@ -54,8 +55,8 @@ class ModelShippingBench {
     InferenceSpec tabular = new InferenceSpec(1024, 1024,
         List.of(new InputMapping("input",
             List.of("bill_depth_mm", "bill_length_mm", "body_mass_g", "flipper_length_mm"))),
-        List.of(new OutputMapping("output", "probs", PostStep.NONE, 3, List.of())),
-        NonFinitePolicy.REJECT);
+        List.of(new OutputMapping("output", "probs", PostStep.NONE, 3, List.of(), Normalize.NONE)),
+        NonFinitePolicy.REJECT, null);
     for (ModelPrecision p : ModelPrecision.values()) {
       lines.add(measure(spark, "penguins", Samples.penguinsClassifier(), p, 4, tabular, penguins));
     }
@@ -66,8 +67,8 @@ class ModelShippingBench {
         List.of(new InputMapping("input_ids", List.of("input_ids")),
             new InputMapping("attention_mask", List.of("attention_mask")),
             new InputMapping("token_type_ids", List.of("token_type_ids"))),
-        List.of(new OutputMapping("last_hidden_state", "hidden", PostStep.NONE, 3, List.of())),
-        NonFinitePolicy.REJECT);
+        List.of(new OutputMapping("last_hidden_state", "hidden", PostStep.NONE, 3, List.of(), Normalize.NONE)),
+        NonFinitePolicy.REJECT, null);
     for (ModelPrecision p : ModelPrecision.values()) {
       lines.add(measure(spark, "minilm", Samples.minilmFp32Model(), p, 1024, minilm, tokens));
     }
@@ -79,7 +80,7 @@ class ModelShippingBench {
       InferenceSpec inference, Dataset<Row> rows) {
     ModelSpec spec = new ModelSpec(model.toUri().toString(), "", Enums.Device.CPU, 0, "gpu", false, 4,
         Enums.MultipleGpus.FAIL, JobConfig.CudaOptions.DEFAULTS, "", false, precision, int8Min, Distribution.AUTO,
-        512L << 20, "", new JobConfig.AccuracySpec(0, 0.99, 0.97, 0.99, 0.1));
+        512L << 20, "", new JobConfig.AccuracySpec(0, 0.99, 0.97, 0.99, 0.1), "");
     Predictor p = Predictor.create(spark, spec, inference);
     long count = rows.count();
     double[] rates = new double[RUNS];

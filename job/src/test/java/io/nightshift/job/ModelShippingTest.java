@@ -9,6 +9,7 @@ import io.nightshift.config.Enums;
 import io.nightshift.config.Enums.Distribution;
 import io.nightshift.config.Enums.ModelPrecision;
 import io.nightshift.config.Enums.NonFinitePolicy;
+import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobConfig.AccuracySpec;
@@ -86,13 +87,13 @@ class ModelShippingTest {
       int int8MinElements) {
     return new ModelSpec(uri, "", Enums.Device.CPU, 1, "gpu", false, 4, Enums.MultipleGpus.FAIL,
         JobConfig.CudaOptions.DEFAULTS, "", false, precision, int8MinElements,
-        distribution, 512L << 20, cacheDir, ACCURACY);
+        distribution, 512L << 20, cacheDir, ACCURACY, "");
   }
 
   static final InferenceSpec MLP = new InferenceSpec(64, 64,
       List.of(new InputMapping("features", List.of("features"))),
-      List.of(new OutputMapping("probabilities", "probs", PostStep.NONE, 3, List.of())),
-      NonFinitePolicy.REJECT);
+      List.of(new OutputMapping("probabilities", "probs", PostStep.NONE, 3, List.of(), Normalize.NONE)),
+      NonFinitePolicy.REJECT, null);
 
   static Map<Long, List<Float>> scores(Predictor p, Dataset<Row> rows) {
     Map<Long, List<Float>> out = new HashMap<>();

@@ -99,10 +99,13 @@ public final class AccuracyCheck {
   static InferenceSpec rawOutputs(InferenceSpec spec) {
     List<OutputMapping> outputs = new ArrayList<>();
     for (OutputMapping m : spec.outputs()) {
-      PostStep post = m.post() == PostStep.SOFTMAX ? PostStep.SOFTMAX : PostStep.NONE;
-      outputs.add(new OutputMapping(m.modelOutput(), m.column(), post, m.k(), List.of()));
+      // Softmax and pooled embeddings (mean, cls, with their normalization) are compared as they are.
+      boolean keep = m.post() == PostStep.SOFTMAX || m.post().pools();
+      outputs.add(new OutputMapping(m.modelOutput(), m.column(), keep ? m.post() : PostStep.NONE, m.k(), List.of(),
+          keep ? m.normalize() : io.nightshift.config.Enums.Normalize.NONE));
     }
-    return new InferenceSpec(spec.batchSize(), spec.gpuBatchSize(), spec.inputs(), List.copyOf(outputs), spec.nonFinite());
+    return new InferenceSpec(spec.batchSize(), spec.gpuBatchSize(), spec.inputs(), List.copyOf(outputs), spec.nonFinite(),
+        spec.text());
   }
 
   private static Map<Long, Row> byRow(Dataset<Row> scored) {

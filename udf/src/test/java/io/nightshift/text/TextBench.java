@@ -114,7 +114,9 @@ class TextBench {
 
   static void job(SparkSession spark, Dataset<Row> mails, Path model, Path tokenizer, boolean bucketing, Path rejects) {
     ModelSpec m = new ModelSpec(model.toString(), "", Enums.Device.CPU, 1, "gpu", false, 4,
-        Enums.MultipleGpus.FAIL, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS, "", false, tokenizer.toString());
+        Enums.MultipleGpus.FAIL, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS, "", false,
+        Enums.ModelPrecision.FP32, 1024, Enums.Distribution.AUTO, 512L << 20, "",
+        new io.nightshift.config.JobConfig.AccuracySpec(0, 0.99, 0.97, 0.99, 0.1), tokenizer.toString());
     TextSpec text = new TextSpec("text", "input_ids", "attention_mask", "token_type_ids", MAX_LENGTH, true,
         "text_truncated", EmptyTextPolicy.REJECT, "", bucketing, WINDOW_BATCHES);
     InferenceSpec inference = new InferenceSpec(BATCH, BATCH, List.of(),
