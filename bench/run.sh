@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Nightshift benchmark: ceiling (plain ONNX Runtime), Nightshift (noop and Parquet sinks),
+# SynapseML's ONNXModel (its own JVM) and a row-at-a-time UDF, on the same rows and models.
+#   bench/run.sh            full run: 1M rows per case, ~10-20 min on 2 cores
+#   bench/run.sh --quick    100k rows, a check that the harness works (~3 min)
+#   bench/run.sh --memory   5M rows, heap capped at 1 GB, 4 vs 64 partitions (--memory-quick: 500k)
+# Writes bench/results/<UTC date>/report.md (+ chart.png, memory.md); logs in bench/target/work/logs.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+mode="${1:---full}"
+case "$mode" in
+  --full|--quick|--memory|--memory-quick) ;;
+  *) echo "usage: bench/run.sh [--quick | --memory | --memory-quick]" >&2; exit 2 ;;
+esac
+logs="$root/bench/target/work/logs"
+tmp="$root/bench/target/tmp"
+mkdir -p "$logs" "$tmp"
+
+echo "[bench] building the harness (mvn -pl bench -am package) ..."
+if ! mvn -o -B -q -pl bench -am package -DskipTests > "$logs/build.log" 2>&1; then
+  mvn -B -q -pl bench -am package -DskipTests > "$logs/build.log" 2>&1 \
+    || { echo "[bench] build failed, see $logs/build.log" >&2; tail -20 "$logs/build.log" >&2; exit 1; }
+fi
+
+peer=()
+if [[ "$mode" == --full || "$mode" == --quick ]]; then
+  echo "[bench] building the SynapseML peer (bench/peers/synapseml, Spark 3.5 / Scala 2.12) ..."
+  peer_dir="$root/bench/peers/synapseml"
+  if (cd "$peer_dir" && { mvn -o -B -q package -DskipTests || mvn -B -q package -DskipTests; }) > "$logs/synapseml-build.log" 2>&1; then
+    peer=(--synapseml "$peer_dir")
+  else
+    why="$(grep -m1 -E '^\[ERROR\]' "$logs/synapseml-build.log" | cut -c1-300 || true)"
+    echo "[bench] SynapseML peer did not build: $why" >&2
+    peer=(--synapseml-error "peer build failed: ${why:-see $logs/synapseml-build.log}")
+  fi
+fi
+
+opens=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
+)
+cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
+echo "[bench] running ($mode); Spark and job logs go to $logs/bench.log"
+java ${BENCH_JAVA_OPTS:--Xmx4g} "${opens[@]}" \
+  -Djava.io.tmpdir="$tmp" \
+  -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
+  -Dnightshift.root="$root" \
+  -cp "$cp" io.nightshift.bench.Bench "$mode" ${peer[@]+"${peer[@]}"} 2> "$logs/bench.log"

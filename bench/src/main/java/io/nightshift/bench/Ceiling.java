@@ -1,0 +1,142 @@
+package io.nightshift.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The ceiling: a plain Java ONNX Runtime loop over rows already in memory, as float batches in
+ * direct buffers, wrapped as tensors without a copy. {@code callers} threads share one session
+ * with {@code intraOp} threads each; the output is read (first value of each batch) and dropped.
+ * Same session options as Nightshift (sequential, one inter-op thread, no spinning, all
+ * optimizations). Not thread-safe across instances: one at a time.
+ */
+final class Ceiling implements AutoCloseable {
+  private final List<FloatBuffer> batches = new ArrayList<>();
+  private final List<Integer> sizes = new ArrayList<>();
+  private final int width;
+  private final long rows;
+
+  /** Loads the {@code features} column of {@code arrDir} into direct buffers of {@code batch} rows. */
+  Ceiling(SparkSession spark, Path arrDir, int width, int batch) {
+    this.width = width;
+    Iterator<Row> it = spark.read().parquet(arrDir.toString()).select("features").toLocalIterator();
+    long n = 0;
+    FloatBuffer cur = null;
+    int inCur = 0;
+    while (it.hasNext()) {
+      if (cur == null) {
+        cur = ByteBuffer.allocateDirect(batch * width * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        inCur = 0;
+      }
+      List<Float> values = it.next().getList(0);
+      for (int j = 0; j < width; j++) {
+        cur.put(inCur * width + j, values.get(j));
+      }
+      inCur++;
+      n++;
+      if (inCur == batch) {
+        batches.add(cur);
+        sizes.add(inCur);
+        cur = null;
+      }
+    }
+    if (cur != null) {
+      batches.add(cur);
+      sizes.add(inCur);
+    }
+    this.rows = n;
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  /** Several passes over one session (created outside the timing); wall times in ns. */
+  Result.Timing runs(Path model, String input, int callers, int intraOp, int warmups, int timed) throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setIntraOpNumThreads(intraOp);
+      o.setInterOpNumThreads(1);
+      o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      o.addConfigEntry("session.intra_op.allow_spinning", "0");
+      try (OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
+        for (int i = 0; i < warmups; i++) {
+          pass(env, session, input, callers);
+        }
+        long[] ns = new long[timed];
+        long[] cpu = new long[timed];
+        for (int i = 0; i < timed; i++) {
+          long c = Bench.cpuNanos();
+          ns[i] = pass(env, session, input, callers);
+          cpu[i] = Bench.cpuNanos() - c;
+        }
+        return new Result.Timing(ns, cpu);
+      }
+    }
+  }
+
+  private long pass(OrtEnvironment env, OrtSession session, String input, int callers) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    Exception[] failure = new Exception[1];
+    long start = System.nanoTime();
+    for (int t = 0; t < callers; t++) {
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+                    score(env, session, input, b);
+                  }
+                } catch (Exception e) {
+                  synchronized (failure) {
+                    failure[0] = e;
+                  }
+                }
+              },
+              "ceiling-" + t);
+      th.start();
+      threads.add(th);
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+    long ns = System.nanoTime() - start;
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return ns;
+  }
+
+  private void score(OrtEnvironment env, OrtSession session, String input, int b) throws OrtException {
+    FloatBuffer buf = batches.get(b).duplicate();
+    int n = sizes.get(b);
+    buf.limit(n * width);
+    try (OnnxTensor t = OnnxTensor.createTensor(env, buf, new long[] {n, width});
+        OrtSession.Result r = session.run(Map.of(input, t))) {
+      if (((OnnxTensor) r.get(0)).getFloatBuffer().get(0) == Float.MIN_VALUE) {
+        throw new IllegalStateException("unreachable");
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    batches.clear();
+  }
+}

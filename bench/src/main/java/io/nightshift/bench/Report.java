@@ -1,0 +1,141 @@
+package io.nightshift.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** The table (printed and as report.md) and the bar chart (chart.png) of one harness run. */
+final class Report {
+  private Report() {}
+
+  static void write(Bench.Options o, List<Result> all, String loadBefore, String loadAfter, long seconds)
+      throws IOException {
+    String table = table(all);
+    System.out.println();
+    System.out.println(table);
+    Files.createDirectories(o.resultsDir());
+    Path chart = o.resultsDir().resolve("chart.png");
+    chart(all, chart);
+    StringBuilder md = new StringBuilder();
+    md.append("# Nightshift benchmark, ").append(o.resultsDir().getFileName()).append("\n\n");
+    md.append("Made by `bench/run.sh").append(o.mode().equals("full") ? "" : " --" + o.mode())
+        .append("` at ").append(Instant.now()).append(" in ").append(seconds).append(" s.\n\n");
+    md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
+        .append(System.getProperty("java.version")).append(", Spark local[2]. ")
+        .append("Load average (1/5/15 min, running/total) before: `").append(loadBefore)
+        .append("`, after: `").append(loadAfter).append("`.\n");
+    md.append(String.format("- Rows: %,d per case (row-at-a-time UDF and SynapseML's batch-size probe: %,d). ",
+        o.rows(), o.probeRows()));
+    md.append(o.warmups()).append(" warm-up run(s), then ").append(o.runs())
+        .append(" timed runs; rows/s of the slowest (min) and of the median run.\n");
+    md.append("- Ratios compare medians. Ceiling = plain ONNX Runtime over the same rows in memory; "
+        + "SynapseML = its ONNXModel on the same Parquet, local[2], noop sink.\n");
+    md.append("- rows per CPU-s: rows over the CPU time the whole JVM used during the run (all threads, "
+        + "ONNX Runtime's too). The machine is shared, so wall-clock rates swing with others' load; CPU "
+        + "time barely does. It measures efficiency, not speed on 2 idle cores.\n\n");
+    md.append(table).append("\n\n![chart](chart.png)\n\n");
+    md.append("## Notes per case\n\n");
+    for (Result r : all) {
+      md.append("- **").append(r.model()).append(" / ").append(r.name()).append("**: ").append(r.note()).append('\n');
+    }
+    Files.writeString(o.resultsDir().resolve("report.md"), md.toString());
+    Bench.log("report: %s, chart: %s", o.resultsDir().resolve("report.md"), chart);
+  }
+
+  static String table(List<Result> all) {
+    StringBuilder t = new StringBuilder();
+    t.append("| model | case | rows/s min | rows/s median | vs ceiling | vs SynapseML | rows per CPU-s | CPU vs ceiling |\n");
+    t.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Result r : all) {
+      Result ceiling = find(all, r.model(), "ceiling");
+      Result synapse = find(all, r.model(), SynapsePeer.NAME);
+      t.append("| ").append(r.model()).append(" | ").append(r.name()).append(" | ");
+      if (!r.ran()) {
+        t.append("– | – | – | – | – | – |\n");
+        continue;
+      }
+      t.append(String.format("%,.0f | %,.0f | ", r.minRate(), r.medianRate()));
+      t.append(ceiling == null ? "–" : String.format("%.2f", r.medianRate() / ceiling.medianRate())).append(" | ");
+      t.append(synapse == null ? "–" : String.format("%.1f×", r.medianRate() / synapse.medianRate())).append(" | ");
+      t.append(String.format("%,.0f | ", r.medianCpuRate()));
+      t.append(ceiling == null ? "–" : String.format("%.2f", r.medianCpuRate() / ceiling.medianCpuRate())).append(" |\n");
+    }
+    return t.toString();
+  }
+
+  private static Result find(List<Result> all, String model, String name) {
+    for (Result r : all) {
+      if (r.model().equals(model) && r.name().equals(name) && r.ran()) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Median rows/s per case (x) and model (series), log scale. */
+  static void chart(List<Result> all, Path png) throws IOException {
+    Set<String> cases = new LinkedHashSet<>();
+    Map<String, Map<String, Double>> byModel = new LinkedHashMap<>();
+    for (Result r : all) {
+      if (r.ran()) {
+        cases.add(r.name());
+        byModel.computeIfAbsent(r.model(), k -> new LinkedHashMap<>()).put(r.name(), r.medianRate());
+      }
+    }
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1200)
+            .height(700)
+            .title("Rows/s (median of timed runs), higher is better")
+            .xAxisTitle("case")
+            .yAxisTitle("rows/s (log scale)")
+            .build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setYAxisLogarithmic(true);
+    double min = byModel.values().stream().flatMap(v -> v.values().stream()).min(Double::compare).orElse(1.0);
+    double max = byModel.values().stream().flatMap(v -> v.values().stream()).max(Double::compare).orElse(10.0);
+    // Bars start at the axis minimum: a decade below the smallest value keeps every bar visible.
+    chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min)) - 1));
+    chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max))));
+    chart.getStyler().setXAxisLabelRotation(20);
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
+    chart.getStyler().setLabelsRotation(90);
+    chart.getStyler().setDecimalPattern("#,###");
+    // A log axis takes no empty bars: chart the cases that ran for every model (the table has all).
+    List<String> x = new ArrayList<>();
+    for (String c : cases) {
+      if (byModel.values().stream().allMatch(v -> v.containsKey(c))) {
+        x.add(c);
+      }
+    }
+    for (var e : byModel.entrySet()) {
+      List<Double> y = new ArrayList<>();
+      for (String c : x) {
+        y.add(e.getValue().get(c));
+      }
+      chart.addSeries(e.getKey() + " MLP", shortNames(x), y);
+    }
+    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  private static List<String> shortNames(List<String> cases) {
+    List<String> s = new ArrayList<>();
+    for (String c : cases) {
+      s.add(c.replace("array<float> column", "array").replace(" float columns", " cols")
+          .replace("synapseml ONNXModel", "SynapseML"));
+    }
+    return s;
+  }
+}

@@ -1,0 +1,38 @@
+package io.nightshift.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nightshift.samples.Samples;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The harness end to end on a few thousand rows: every case runs and the report is written. No speeds asserted. */
+class BenchHarnessTest {
+  @Test
+  void tinyRunWritesTableAndChart() throws Exception {
+    Path root = Samples.root();
+    Path results = root.resolve("bench/target/test-results");
+    Bench.Options o = Bench.options("tiny", root, results, null, "not run in the harness test");
+
+    List<Result> all = Bench.run(o);
+
+    for (String model : List.of("small", "medium")) {
+      assertThat(all)
+          .filteredOn(r -> r.model().equals(model) && r.ran())
+          .extracting(Result::name)
+          .contains("ceiling", "nightshift noop (array<float> column)",
+              "nightshift parquet (array<float> column)", "row-at-a-time UDF");
+    }
+    assertThat(all)
+        .filteredOn(r -> r.name().equals(SynapsePeer.NAME))
+        .allSatisfy(r -> assertThat(r.note()).isEqualTo("not run: not run in the harness test"));
+    assertThat(all).filteredOn(Result::ran).allSatisfy(r -> assertThat(r.medianRate()).isPositive());
+    String report = Files.readString(results.resolve("report.md"));
+    assertThat(report).contains("| small | ceiling |", "| medium | nightshift noop (array<float> column) |");
+    byte[] png = Files.readAllBytes(results.resolve("chart.png"));
+    assertThat(png).hasSizeGreaterThan(1000);
+    assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+  }
+}
