@@ -4,11 +4,13 @@
 #   bench/run.sh            full run: 1M rows per case, ~10-20 min on 2 cores
 #   bench/run.sh --quick    100k rows, a check that the harness works (~3 min)
 #   bench/run.sh --memory   5M rows, heap capped at 1 GB, 4 vs 64 partitions (--memory-quick: 500k)
+#   ... --results DIR       write the report there instead of bench/results/<UTC date>
 # Writes bench/results/<UTC date>/report.md (+ chart.png, memory.md); logs in bench/target/work/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mode="${1:---full}"
+shift || true   # the rest (e.g. --results DIR) goes to the harness
 case "$mode" in
   --full|--quick|--memory|--memory-quick) ;;
   *) echo "usage: bench/run.sh [--quick | --memory | --memory-quick]" >&2; exit 2 ;;
@@ -53,4 +55,4 @@ java ${BENCH_JAVA_OPTS:--Xmx4g} "${opens[@]}" \
   -Djava.io.tmpdir="$tmp" \
   -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
   -Dnightshift.root="$root" \
-  -cp "$cp" io.nightshift.bench.Bench "$mode" ${peer[@]+"${peer[@]}"} 2> "$logs/bench.log"
+  -cp "$cp" io.nightshift.bench.Bench "$mode" ${peer[@]+"${peer[@]}"} "$@" 2> "$logs/bench.log"
