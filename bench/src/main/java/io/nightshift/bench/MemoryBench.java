@@ -55,17 +55,19 @@ final class MemoryBench {
             + "read once as 4 and once as 64 partitions of the same files. Load average before: `%s`.%n%n",
         quick ? "-quick" : "", rows, loadBefore));
     md.append("| partitions | rows/partition | exit | wall s | peak RSS (VmHWM) MiB | Arrow peak off-heap KiB "
-        + "| NMT committed at end MiB | heap used at end MiB |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| NMT committed at end MiB | of which Java heap MiB | heap used at end MiB |\n"
+        + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String[] kv : rowsOut) {
       java.util.Map<String, String> m = new java.util.HashMap<>();
       for (String s : kv) {
         int eq = s.indexOf('=');
         m.put(s.substring(0, eq), s.substring(eq + 1));
       }
-      md.append(String.format("| %s | %,d | %s | %s | %d | %d | %d | %d |%n",
+      md.append(String.format("| %s | %,d | %s | %s | %d | %d | %d | %d | %d |%n",
           m.get("partitions"), Long.parseLong(m.get("rows")) / Math.max(1, Long.parseLong(m.get("partitions"))),
           m.get("exit"), m.get("seconds"), Long.parseLong(m.get("vmhwm_kb")) / 1024,
           Long.parseLong(m.get("arrow_peak_bytes")) / 1024, Long.parseLong(m.get("nmt_committed_kb")) / 1024,
+          Long.parseLong(m.get("nmt_heap_committed_kb")) / 1024,
           Long.parseLong(m.get("heap_used_bytes")) >> 20));
     }
     Files.createDirectories(results);

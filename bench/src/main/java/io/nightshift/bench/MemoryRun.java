@@ -59,9 +59,11 @@ public final class MemoryRun {
     System.gc();
     long heapUsed = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     System.out.printf(
-        "MEMORY partitions=%d rows=%d exit=%d seconds=%.1f vmhwm_kb=%d arrow_peak_bytes=%d nmt_committed_kb=%d heap_used_bytes=%d%n",
-        actual, rows, code, seconds, vmHwmKb(), Allocators.root().getPeakMemoryAllocation(), nmtCommittedKb(),
-        heapUsed);
+        "MEMORY partitions=%d rows=%d exit=%d seconds=%.1f vmhwm_kb=%d arrow_peak_bytes=%d nmt_committed_kb=%d "
+            + "nmt_heap_committed_kb=%d heap_used_bytes=%d%n",
+        actual, rows, code, seconds, vmHwmKb(), Allocators.root().getPeakMemoryAllocation(),
+        nmtCommittedKb("Total: reserved=\\d+KB, committed=(\\d+)KB"),
+        nmtCommittedKb("Java Heap \\(reserved=\\d+KB, committed=(\\d+)KB"), heapUsed);
     spark.stop();
     System.exit(code);
   }
@@ -75,14 +77,14 @@ public final class MemoryRun {
     return -1;
   }
 
-  /** NMT's "Total: reserved=..KB, committed=..KB", through the DiagnosticCommand MBean; -1 when off. */
-  private static long nmtCommittedKb() {
+  /** A committed figure of NMT's summary (through the DiagnosticCommand MBean); -1 when off. */
+  private static long nmtCommittedKb(String pattern) {
     try {
       Object text =
           ManagementFactory.getPlatformMBeanServer()
               .invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
                   new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-      Matcher m = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(text.toString());
+      Matcher m = Pattern.compile(pattern).matcher(text.toString());
       return m.find() ? Long.parseLong(m.group(1)) : -1;
     } catch (Exception e) {
       return -1;
