@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Nightshift benchmark: ceiling (plain ONNX Runtime), Nightshift (noop and Parquet sinks),
 # SynapseML's ONNXModel (its own JVM) and a row-at-a-time UDF, on the same rows and models.
-#   bench/run.sh            full run: 1M rows per case, ~10-20 min on 2 cores
+#   bench/run.sh            full run: 1M rows per case, 6-11 min on 2 shared cores
 #   bench/run.sh --quick    100k rows, a check that the harness works (~3 min)
 #   bench/run.sh --memory   5M rows, heap capped at 1 GB, 4 vs 64 partitions (--memory-quick: 500k)
 #   ... --results DIR       write the report there instead of bench/results/<UTC date>
