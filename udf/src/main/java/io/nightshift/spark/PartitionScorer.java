@@ -51,6 +51,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     this.plan = plan;
   }
 
+  /** The same function over a columnar scan: rows read in place from its column vectors. */
+  FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> columnar() {
+    ScoringPlan p = plan;
+    return batches -> new Scoring(p, new ColumnarRows(batches));
+  }
+
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     return new Scoring(plan, rows);
@@ -214,18 +220,23 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       int n = 0;
       reader.newBatch();
+      ColumnarRows columnar = input instanceof ColumnarRows c ? c : null;
       while (n < capacity && input.hasNext()) {
         InternalRow row = input.next();
         rowsRead++;
         Rejection r = reader.read(row, n, capacity);
-        if (r != null) {
+        if (r == null) {
+          // Spark reuses input rows: keep a copy for the pass-through columns and the quarantine.
+          // A columnar row is its own object over the scan's vectors, valid until this batch ends.
+          slots[n] = columnar != null ? row : row.copy();
+          failed[n] = null;
+          n++;
+        } else {
           reject(r, row);
-          continue;
         }
-        // Spark reuses input rows: keep a copy for the pass-through columns and the quarantine.
-        slots[n] = row.copy();
-        failed[n] = null;
-        n++;
+        if (columnar != null && n > 0 && columnar.batchEnds()) {
+          break; // the scan reuses its vectors for the next batch: score and emit these first
+        }
       }
       if (n == 0) {
         return false;

@@ -306,8 +306,7 @@ public final class Predictor {
     CollectionAccumulator<TaskReport> reports = spark.sparkContext().collectionAccumulator("nightshift.tasks");
     ScoringPlan plan = plan(b.inputs(), b.outputs(), input.schema(), b.passThrough(), b.outputSchema(),
         options.rejectDir(), reports);
-    RDD<InternalRow> rows = ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution().toRdd();
-    RDD<InternalRow> scored = rows.toJavaRDD().mapPartitions(new PartitionScorer(plan)).rdd();
+    RDD<InternalRow> scored = scoredRows(input, new PartitionScorer(plan), plan.text() == null);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, b.outputSchema(), false);
     return new Scored(out, reports, b.outputSchema());
@@ -323,6 +322,30 @@ public final class Predictor {
       tokenizerBroadcast = tokenizer == null ? null : jsc.broadcast(tokenizer);
       hadoopConf = jsc.broadcast(new HadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
     }
+  }
+
+  /**
+   * Runs the scorer over the input's rows. When the input is a plain columnar scan (Parquet's
+   * vectorized reader, its columns exactly the Dataset's), the scorer reads the scan's column
+   * batches in place, skipping Spark's conversion of each row to an UnsafeRow and the copy the
+   * scorer would otherwise keep; any other plan goes through its rows.
+   */
+  private static RDD<InternalRow> scoredRows(Dataset<Row> input, PartitionScorer scorer, boolean columnarAllowed) {
+    org.apache.spark.sql.execution.QueryExecution qe =
+        ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution();
+    org.apache.spark.sql.execution.SparkPlan top = qe.executedPlan();
+    if (top instanceof org.apache.spark.sql.execution.WholeStageCodegenExec w) {
+      top = w.child();
+    }
+    if (columnarAllowed
+        && top instanceof org.apache.spark.sql.execution.ColumnarToRowExec c2r
+        && c2r.child().supportsColumnar()
+        && c2r.child() instanceof org.apache.spark.sql.execution.FileSourceScanExec scan
+        && scan.schema().equals(input.schema())) {
+      LOG.info("Reading the columnar batches of {} in place (no row conversion)", scan.nodeName());
+      return scan.executeColumnar().toJavaRDD().mapPartitions(scorer.columnar()).rdd();
+    }
+    return qe.toRdd().toJavaRDD().mapPartitions(scorer).rdd();
   }
 
   private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
