@@ -321,7 +321,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
                     SessionCache.shared().sessionsCreated(),
                     session.loadMillis(),
                     rejects == null ? null : rejects.writtenFile(),
-                    ModelCache.fetches()));
+                    ModelCache.fetches(),
+                    input instanceof ColumnarRows));
       }
     }
 

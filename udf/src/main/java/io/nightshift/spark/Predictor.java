@@ -337,10 +337,16 @@ public final class Predictor {
     if (top instanceof org.apache.spark.sql.execution.WholeStageCodegenExec w) {
       top = w.child();
     }
+    org.apache.spark.sql.execution.SparkPlan source = null;
+    if (top instanceof org.apache.spark.sql.execution.ColumnarToRowExec c2r) {
+      source = c2r.child();
+      if (source instanceof org.apache.spark.sql.execution.InputAdapter adapter) {
+        source = adapter.child(); // whole-stage codegen wraps the scan
+      }
+    }
     if (columnarAllowed
-        && top instanceof org.apache.spark.sql.execution.ColumnarToRowExec c2r
-        && c2r.child().supportsColumnar()
-        && c2r.child() instanceof org.apache.spark.sql.execution.FileSourceScanExec scan
+        && source instanceof org.apache.spark.sql.execution.FileSourceScanExec scan
+        && scan.supportsColumnar()
         && scan.schema().equals(input.schema())) {
       LOG.info("Reading the columnar batches of {} in place (no row conversion)", scan.nodeName());
       return scan.executeColumnar().toJavaRDD().mapPartitions(scorer.columnar()).rdd();

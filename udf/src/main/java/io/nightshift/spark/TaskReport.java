@@ -24,7 +24,8 @@ public record TaskReport(
     long sessionsCreatedInJvm,
     long modelLoadMillis,
     String rejectFile,
-    long modelFetchesInJvm)
+    long modelFetchesInJvm,
+    boolean columnarInput)
     implements Serializable {
 
   public long rowsRejected() {
