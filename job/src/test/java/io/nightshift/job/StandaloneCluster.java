@@ -29,6 +29,11 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Starts a master and {@code workers} workers of one core each; returns once all registered. */
   static StandaloneCluster start(Path dir, int workers) throws IOException, InterruptedException {
+    return launch(dir, workers).await();
+  }
+
+  /** Runs deploy/cluster/start.sh without waiting for it: the caller may prepare data meanwhile. */
+  static Starting launch(Path dir, int workers) throws IOException {
     Map<String, String> env = Map.of(
         "NIGHTSHIFT_CLUSTER_DIR", dir.toString(),
         "NIGHTSHIFT_MASTER_PORT", String.valueOf(S3ProxyServer.freePort()),
@@ -42,20 +47,32 @@ final class StandaloneCluster implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(out.toFile());
     pb.environment().putAll(env);
-    Process p = pb.start();
-    StandaloneCluster cluster = new StandaloneCluster(dir, null, env);
-    if (!p.waitFor(3, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      cluster.close();
-      throw new IllegalStateException("deploy/cluster/start.sh did not finish in 3 minutes: " + Files.readString(out));
+    return new Starting(pb.start(), new StandaloneCluster(dir, null, env), out);
+  }
+
+  /** A cluster whose start.sh runs; {@link #await} returns it started, or stops what started. */
+  record Starting(Process process, StandaloneCluster partial, Path out) {
+    StandaloneCluster await() throws IOException, InterruptedException {
+      if (!process.waitFor(3, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        partial.close();
+        throw new IllegalStateException("deploy/cluster/start.sh did not finish in 3 minutes: " + Files.readString(out));
+      }
+      List<String> lines = Files.readAllLines(out);
+      String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+      if (process.exitValue() != 0 || !last.startsWith("spark://")) {
+        partial.close();
+        throw new IllegalStateException(
+            "deploy/cluster/start.sh failed (" + process.exitValue() + "): " + String.join("\n", lines));
+      }
+      return new StandaloneCluster(partial.dir, last.trim(), partial.env);
     }
-    List<String> lines = Files.readAllLines(out);
-    String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    if (p.exitValue() != 0 || !last.startsWith("spark://")) {
-      cluster.close();
-      throw new IllegalStateException("deploy/cluster/start.sh failed (" + p.exitValue() + "): " + String.join("\n", lines));
+
+    /** Stops whatever the start got to (after a failure elsewhere). */
+    void abort() throws IOException, InterruptedException {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      partial.close();
     }
-    return new StandaloneCluster(dir, last.trim(), env);
   }
 
   List<Long> workerPids() throws IOException {
