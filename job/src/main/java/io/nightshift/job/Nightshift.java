@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +132,9 @@ public final class Nightshift {
         if (model == null) {
           throw NightshiftException.invalid("inspect needs --model FILE\n%s", USAGE);
         }
-        System.out.println(Inspect.describe(model, new Configuration()));
+        // Spark's Hadoop configuration: spark.hadoop.* settings and AWS_* credentials, for s3a://.
+        Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+        System.out.println(Inspect.describe(model, conf));
         return ExitCode.OK;
       }
       case "check-gpu" -> {
