@@ -5,7 +5,8 @@
 # deploy/cluster/stop.sh stops them by those PIDs.
 #   deploy/cluster/start.sh [WORKERS]          (default 2)
 # Environment: NIGHTSHIFT_MASTER_PORT (7077), NIGHTSHIFT_MASTER_UI_PORT (8080),
-#   NIGHTSHIFT_WORKER_CORES (1), NIGHTSHIFT_WORKER_MEMORY (1536m), NIGHTSHIFT_CLUSTER_DIR.
+#   NIGHTSHIFT_WORKER_CORES (1), NIGHTSHIFT_WORKER_MEMORY (1536m), NIGHTSHIFT_CLUSTER_DIR,
+#   NIGHTSHIFT_WORKER_OPTS (more -D options for the worker JVMs, e.g. GPU resources).
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 source "$here/env.sh"
@@ -33,7 +34,10 @@ echo $! > "$pids/master.pid"
 for i in $(seq 1 "$workers"); do
   # The worker starts executors with SPARK_HOME/jars on their class path; its work folder holds
   # each executor's stdout, stderr and working directory.
-  java "${daemon_opts[@]}" -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker \
+  # NIGHTSHIFT_WORKER_OPTS: more -D options for the workers, e.g. GPU resources:
+  # -Dspark.worker.resource.gpu.amount=1 -Dspark.worker.resource.gpu.discoveryScript=deploy/gpu/discover-gpus.sh
+  # shellcheck disable=SC2086
+  java "${daemon_opts[@]}" ${NIGHTSHIFT_WORKER_OPTS:-} -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker \
     --host 127.0.0.1 --cores "$cores" --memory "$memory" --webui-port 0 \
     --work-dir "$cluster_dir/work/worker-$i" "$master" > "$logs/worker-$i.log" 2>&1 &
   echo $! > "$pids/worker-$i.pid"

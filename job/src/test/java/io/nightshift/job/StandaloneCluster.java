@@ -34,12 +34,18 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Runs deploy/cluster/start.sh without waiting for it: the caller may prepare data meanwhile. */
   static Starting launch(Path dir, int workers) throws IOException {
+    return launch(dir, workers, 1, "");
+  }
+
+  /** As {@link #launch(Path, int)}, with {@code cores} per worker and extra worker JVM options. */
+  static Starting launch(Path dir, int workers, int cores, String workerOpts) throws IOException {
     Map<String, String> env = Map.of(
         "NIGHTSHIFT_CLUSTER_DIR", dir.toString(),
         "NIGHTSHIFT_MASTER_PORT", String.valueOf(S3ProxyServer.freePort()),
         "NIGHTSHIFT_MASTER_UI_PORT", String.valueOf(S3ProxyServer.freePort()),
-        "NIGHTSHIFT_WORKER_CORES", "1",
-        "NIGHTSHIFT_WORKER_MEMORY", "1280m");
+        "NIGHTSHIFT_WORKER_CORES", String.valueOf(cores),
+        "NIGHTSHIFT_WORKER_MEMORY", "1280m",
+        "NIGHTSHIFT_WORKER_OPTS", workerOpts);
     Path out = dir.resolve("start.out");
     Files.createDirectories(dir);
     ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("deploy/cluster/start.sh").toString(), String.valueOf(workers))
