@@ -92,6 +92,9 @@ public final class SessionFactory {
   private static ScoringSession create(
       Source model, String modelName, Device device, Enums.Device wanted, int threads, CudaOptions cuda,
       String customOpsLibrary) {
+    // The environment first: in a fresh executor JVM, CUDA provider options made before it fail
+    // with "Attempt to use DefaultLogger but none has been registered" instead of the real reason.
+    environment();
     long start = System.nanoTime();
     Device used = device;
     String fallback = "";
