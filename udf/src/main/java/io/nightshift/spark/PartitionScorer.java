@@ -2,6 +2,8 @@ package io.nightshift.spark;
 
 import io.nightshift.NightshiftException;
 import io.nightshift.arrow.Allocators;
+import io.nightshift.cache.LeaseCache;
+import io.nightshift.text.TextTokenizer;
 import io.nightshift.arrow.TensorBuffer;
 import io.nightshift.model.ModelCache;
 import io.nightshift.onnx.Device;
@@ -66,7 +68,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
    * The running task's lease on its JVM's session for the plan's model on the task's device,
    * creating the session (from the shipped payload, checked against its sha256) when absent.
    */
-  static SessionCache.Lease lease(ScoringPlan plan) {
+  static LeaseCache.Lease<ScoringSession> lease(ScoringPlan plan) {
     Device device =
         DeviceResolver.resolve(plan.model().device(), plan.model().resourceName(), plan.model().multipleGpus());
     return SessionCache.shared()
@@ -84,7 +86,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final ScoringPlan plan;
     private final Iterator<InternalRow> input;
     private final TaskContext task = TaskContext.get();
-    private final SessionCache.Lease lease;
+    private final LeaseCache.Lease<ScoringSession> lease;
     private final ScoringSession session;
     private final BufferAllocator allocator;
     private final TensorBuffer[] buffers;
@@ -98,7 +100,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final int[] widths;
     private final Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     private final JoinedRow joined = new JoinedRow();
-    private final TokenizerCache.Lease tokenizerLease;
+    private final LeaseCache.Lease<TextTokenizer> tokenizerLease;
     private final TextBatcher text;
     private final TextFlags flags;
     private final int[] tokenCounts;
@@ -115,7 +117,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.plan = plan;
       this.input = input;
       this.lease = lease(plan);
-      this.session = lease.session();
+      this.session = lease.value();
       String name = "nightshift-task-" + (task == null ? "local" : task.taskAttemptId());
       this.allocator = Allocators.child(name);
       // A GPU session gets the larger GPU batch: small batches leave a GPU idle.
@@ -147,7 +149,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         TextSpec spec = plan.text();
         this.tokenizerLease = TextSetup.acquire(plan);
         this.text =
-            new TextBatcher(spec, tokenizerLease.tokenizer(), plan.inputs().get(0).columns().get(0).ordinal(), n,
+            new TextBatcher(spec, tokenizerLease.value(), plan.inputs().get(0).columns().get(0).ordinal(), n,
                 buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), this::reject);
         this.flags = new TextFlags(spec.truncatedColumn(),
             spec.empty() == EmptyTextPolicy.NULL ? spec.reasonColumn() : null, allocator, n);

@@ -290,8 +290,8 @@ public final class Predictor {
     }
     return jsc.parallelize(slots, tasks)
         .mapPartitions(it -> {
-          try (io.nightshift.onnx.SessionCache.Lease lease = PartitionScorer.lease(plan)) {
-            io.nightshift.onnx.ScoringSession s = lease.session();
+          try (io.nightshift.cache.LeaseCache.Lease<io.nightshift.onnx.ScoringSession> lease = PartitionScorer.lease(plan)) {
+            io.nightshift.onnx.ScoringSession s = lease.value();
             String executor = org.apache.spark.SparkEnv.get() == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
             return List.of(new DeviceReport(executor, s.device().id(), s.provider(), s.fallbackReason(),
                 io.nightshift.onnx.SessionCache.shared().sessionsCreated())).iterator();

@@ -29,7 +29,7 @@ final class TextSetup {
   }
 
   /** A task's lease on the JVM's tokenizer for the plan. */
-  static TokenizerCache.Lease acquire(ScoringPlan plan) {
+  static io.nightshift.cache.LeaseCache.Lease<io.nightshift.text.TextTokenizer> acquire(ScoringPlan plan) {
     TextSpec spec = plan.text();
     ModelPayload payload = plan.tokenizer().value();
     return TokenizerCache.shared()
