@@ -38,20 +38,10 @@ if [[ "$mode" == --full || "$mode" == --quick ]]; then
   fi
 fi
 
-opens=(
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
-)
+source "$root/deploy/java-opens.sh"
 cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 echo "[bench] running ($mode); Spark and job logs go to $logs/bench.log"
-java ${BENCH_JAVA_OPTS:--Xmx4g} "${opens[@]}" \
+java ${BENCH_JAVA_OPTS:--Xmx4g} "${java_opens[@]}" \
   -Djava.io.tmpdir="$tmp" \
   -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
   -Dnightshift.root="$root" \
