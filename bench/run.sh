@@ -5,6 +5,7 @@
 #   bench/run.sh --quick    100k rows, a check that the harness works (~3 min)
 #   bench/run.sh --memory   5M rows, heap capped at 1 GB, 4 vs 64 partitions (--memory-quick: 500k)
 #   ... --results DIR       write the report there instead of bench/results/<UTC date>
+#   BENCH_MODELS=minilm-int8,small bench/run.sh ...   only these models (small, medium, minilm-int8, minilm-fp32)
 # Writes bench/results/<UTC date>/report.md (+ chart.png, memory.md); logs in bench/target/work/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,5 +45,5 @@ echo "[bench] running ($mode); Spark and job logs go to $logs/bench.log"
 java ${BENCH_JAVA_OPTS:--Xmx4g} "${java_opens[@]}" \
   -Djava.io.tmpdir="$tmp" \
   -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
-  -Dnightshift.root="$root" \
+  -Dnightshift.root="$root" -Dbench.models="${BENCH_MODELS:-}" \
   -cp "$cp" io.nightshift.bench.Bench "$mode" ${peer[@]+"${peer[@]}"} "$@" 2> "$logs/bench.log"

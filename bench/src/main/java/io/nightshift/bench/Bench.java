@@ -2,6 +2,7 @@ package io.nightshift.bench;
 
 import io.nightshift.job.Nightshift;
 import io.nightshift.samples.Samples;
+import io.nightshift.text.TextTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,14 +11,14 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The benchmark harness behind {@code bench/run.sh}: makes the data, runs every case on every
- * model (ceiling, Nightshift noop and Parquet, SynapseML in its own JVM, row-at-a-time UDF), and
- * writes the table and the chart. Modes: {@code --quick} (small data), {@code --full} (1M rows),
+ * model (ceiling, Nightshift noop and Parquet, SynapseML in its own JVM, row-at-a-time UDF) for
+ * the two tabular MLPs and for MiniLM int8 and fp32 ({@link TextCases}), and writes the table
+ * and the charts. Modes: {@code --quick} (small data), {@code --full} (1M rows),
  * {@code --tiny} (a few thousand rows, for the harness test), {@code --memory} (see
  * {@link MemoryBench}).
  */
@@ -87,22 +88,36 @@ public final class Bench {
         List.of(
             new Model("small", Samples.mlpSmall(), 32, "features", "probabilities"),
             new Model("medium", Samples.mlpMedium(), 64, "features", "probabilities"));
+    List<TextCases.TextModel> textModels =
+        List.of(
+            new TextCases.TextModel("minilm-int8", Samples.minilmInt8Model(), Samples.minilmInt8Tokenizer()),
+            new TextCases.TextModel("minilm-fp32", Samples.minilmFp32Model(), Samples.minilmFp32Tokenizer()));
     List<Result> all = new ArrayList<>();
     SparkSession spark = session();
     try {
       for (Model m : models) {
-        all.addAll(runModel(spark, o, m));
+        if (selected(m.label())) {
+          all.addAll(runModel(spark, o, m));
+        }
+      }
+      TextTokenizer.useNativeDir(o.work().resolve("djl"));
+      for (TextCases.TextModel m : textModels) {
+        if (selected(m.label())) {
+          all.addAll(TextCases.run(spark, o, m));
+        }
       }
     } finally {
       spark.stop();
     }
-    String text = textPipeline();
-    for (String label : List.of("minilm-int8", "minilm-fp32")) {
-      all.add(Result.notRun(label, "all cases", text == null ? "not run: text pipeline absent" : text));
-    }
     long seconds = Math.round((System.nanoTime() - start) / 1e9);
     Report.write(o, all, loadBefore, load(), seconds);
     return all;
+  }
+
+  /** Whether {@code -Dbench.models=a,b} (default: all) names this model. */
+  static boolean selected(String label) {
+    String only = System.getProperty("bench.models", "");
+    return only.isBlank() || List.of(only.split(",")).contains(label);
   }
 
   static SparkSession session() {
@@ -183,7 +198,7 @@ public final class Bench {
     return out;
   }
 
-  private static void runJob(Path job) {
+  static void runJob(Path job) {
     int code = Nightshift.execute(new String[] {"run", "--config", job.toString()});
     if (code != 0) {
       throw new IllegalStateException("nightshift run --config " + job + " exited " + code);
@@ -215,26 +230,6 @@ public final class Bench {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  /**
-   * Null when the text pipeline is absent (the job config does not know {@code model.tokenizer});
-   * else a note for the MiniLM rows. Read from the config's own list of accepted keys.
-   */
-  static String textPipeline() {
-    try {
-      Class<?> props = Class.forName("io.nightshift.config.JobProperties");
-      var field = props.getDeclaredField("KNOWN");
-      field.setAccessible(true);
-      for (Object p : (List<?>) field.get(null)) {
-        if (((Pattern) p).matcher("model.tokenizer").matches()) {
-          return "text pipeline present; MiniLM cases not wired into the harness yet";
-        }
-      }
-      return null;
-    } catch (ReflectiveOperationException e) {
-      return "cannot read the job config keys: " + e;
-    }
   }
 
   /** The 1-minute load average (other work on the machine). */

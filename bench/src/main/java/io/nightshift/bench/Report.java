@@ -26,7 +26,9 @@ final class Report {
     System.out.println(table);
     Files.createDirectories(o.resultsDir());
     Path chart = o.resultsDir().resolve("chart.png");
-    chart(all, chart);
+    chart(all.stream().filter(r -> !isText(r)).toList(), chart, "tabular MLPs", " MLP");
+    Path textChart = o.resultsDir().resolve("chart-minilm.png");
+    chart(all.stream().filter(Report::isText).toList(), textChart, "all-MiniLM-L6-v2 over mail paragraphs", "");
     StringBuilder md = new StringBuilder();
     md.append("# Nightshift benchmark, ").append(o.resultsDir().getFileName()).append("\n\n");
     md.append("Made by `bench/run.sh").append(o.mode().equals("full") ? "" : " --" + o.mode())
@@ -35,8 +37,9 @@ final class Report {
         .append(System.getProperty("java.version")).append(", Spark local[2]. ")
         .append("Load average (1/5/15 min, running/total) before: `").append(loadBefore)
         .append("`, after: `").append(loadAfter).append("`.\n");
-    md.append(String.format("- Rows: %,d per case (row-at-a-time UDF and SynapseML's batch-size probe: %,d). ",
-        o.rows(), o.probeRows()));
+    md.append(String.format("- Rows: MLPs %,d per case (row-at-a-time UDF and SynapseML's batch-size probe: %,d); "
+        + "MiniLM %,d mail paragraphs per case (SynapseML's probe: %,d). ",
+        o.rows(), o.probeRows(), TextCases.rows(o), TextCases.probeRows(o)));
     md.append(o.warmups()).append(" warm-up run(s), then ").append(o.runs())
         .append(" timed runs; rows/s of the slowest (min) and of the median run.\n");
     md.append("- Ratios compare medians. Ceiling = plain ONNX Runtime over the same rows in memory; "
@@ -44,7 +47,7 @@ final class Report {
     md.append("- rows per CPU-s: rows over the CPU time the whole JVM used during the run (all threads, "
         + "ONNX Runtime's too). The machine is shared, so wall-clock rates swing with others' load; CPU "
         + "time barely does. It measures efficiency, not speed on 2 idle cores.\n\n");
-    md.append(table).append("\n\n![chart](chart.png)\n\n");
+    md.append(table).append("\n\n![tabular MLPs](chart.png)\n\n![MiniLM](chart-minilm.png)\n\n");
     md.append("## Notes per case\n\n");
     for (Result r : all) {
       md.append("- **").append(r.model()).append(" / ").append(r.name()).append("**: ").append(r.note()).append('\n');
@@ -83,8 +86,15 @@ final class Report {
     return null;
   }
 
-  /** Median rows/s per case (x) and model (series), log scale. */
-  static void chart(List<Result> all, Path png) throws IOException {
+  static boolean isText(Result r) {
+    return r.model().startsWith("minilm");
+  }
+
+  /** Median rows/s per case (x) and model (series), log scale; nothing when no case ran. */
+  static void chart(List<Result> all, Path png, String what, String seriesSuffix) throws IOException {
+    if (all.stream().noneMatch(Result::ran)) {
+      return;
+    }
     Set<String> cases = new LinkedHashSet<>();
     Map<String, Map<String, Double>> byModel = new LinkedHashMap<>();
     for (Result r : all) {
@@ -97,7 +107,7 @@ final class Report {
         new CategoryChartBuilder()
             .width(1200)
             .height(700)
-            .title("Rows/s (median of timed runs), higher is better")
+            .title(what + ": rows/s (median of timed runs), higher is better")
             .xAxisTitle("case")
             .yAxisTitle("rows/s (log scale)")
             .build();
@@ -125,7 +135,7 @@ final class Report {
       for (String c : x) {
         y.add(e.getValue().get(c));
       }
-      chart.addSeries(e.getKey() + " MLP", shortNames(x), y);
+      chart.addSeries(e.getKey() + seriesSuffix, shortNames(x), y);
     }
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
@@ -134,7 +144,7 @@ final class Report {
     List<String> s = new ArrayList<>();
     for (String c : cases) {
       s.add(c.replace("array<float> column", "array").replace(" float columns", " cols")
-          .replace("synapseml ONNXModel", "SynapseML"));
+          .replace(" (text column)", "").replace("synapseml ONNXModel", "SynapseML"));
     }
     return s;
   }

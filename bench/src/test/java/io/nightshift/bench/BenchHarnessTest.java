@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The harness end to end on a few thousand rows: every case runs and the report is written. No speeds asserted. */
+/** The harness end to end on a few thousand rows (MiniLM: 64 paragraphs): every case runs and the report is written. No speeds asserted. */
 class BenchHarnessTest {
   @Test
   void tinyRunWritesTableAndChart() throws Exception {
@@ -25,14 +25,25 @@ class BenchHarnessTest {
           .contains("ceiling", "nightshift noop (array<float> column)",
               "nightshift parquet (array<float> column)", "row-at-a-time UDF");
     }
+    for (String model : List.of("minilm-int8", "minilm-fp32")) {
+      assertThat(all)
+          .filteredOn(r -> r.model().equals(model) && r.ran())
+          .extracting(Result::name)
+          .containsExactly("ceiling", "spark scan only, no model (reference)", "nightshift noop (text column)",
+              "nightshift noop (text column, batch 32)",
+              "nightshift parquet (text column)", "row-at-a-time UDF");
+    }
     assertThat(all)
         .filteredOn(r -> r.name().equals(SynapsePeer.NAME))
         .allSatisfy(r -> assertThat(r.note()).isEqualTo("not run: not run in the harness test"));
     assertThat(all).filteredOn(Result::ran).allSatisfy(r -> assertThat(r.medianRate()).isPositive());
     String report = Files.readString(results.resolve("report.md"));
     assertThat(report).contains("| small | ceiling |", "| medium | nightshift noop (array<float> column) |");
-    byte[] png = Files.readAllBytes(results.resolve("chart.png"));
-    assertThat(png).hasSizeGreaterThan(1000);
-    assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+    assertThat(report).contains("| minilm-fp32 | nightshift noop (text column) |");
+    for (String chart : List.of("chart.png", "chart-minilm.png")) {
+      byte[] png = Files.readAllBytes(results.resolve(chart));
+      assertThat(png).hasSizeGreaterThan(1000);
+      assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+    }
   }
 }

@@ -47,7 +47,7 @@ class TextUnitsTest {
     assertThat(t.empty()).isEqualTo(EmptyTextPolicy.REJECT);
     assertThat(t.bucketing()).isTrue();
     assertThat(t.windowBatches()).isEqualTo(8);
-    assertThat(c.inference().batchSize()).isEqualTo(32);
+    assertThat(c.inference().batchSize()).isEqualTo(8);
     assertThat(c.inference().outputs().get(0).post()).isEqualTo(PostStep.MEAN);
     assertThat(c.inference().outputs().get(0).normalize()).isEqualTo(Normalize.L2);
 

@@ -17,8 +17,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * (cpu_ms: CPU time of the whole JVM during each run.)
  *
- * Arguments: --label L --model FILE --data DIR --probe DIR --input NAME --column COL --output NAME
- * [--runs 3] [--batches 10,512,4096].
+ * Arguments: --label L --model FILE --data DIR --probe DIR --input NAME[,NAME...] --column COL[,COL...]
+ * --output NAME [--runs 3] [--batches 10,512,4096]. Several inputs (MiniLM: input_ids, attention_mask,
+ * token_type_ids) are fed from the columns at the same positions.
  */
 public final class SynapseBench {
   private SynapseBench() {}
@@ -89,7 +90,16 @@ public final class SynapseBench {
     long start = System.nanoTime();
     ONNXModel onnx = new ONNXModel();
     onnx.setModelLocation(model);
-    onnx.setFeedDict(input, column);
+    String[] inputs = input.split(",");
+    String[] columns = column.split(",");
+    if (inputs.length != columns.length) {
+      throw new IllegalArgumentException("--input " + input + " and --column " + column + " differ in length");
+    }
+    java.util.HashMap<String, String> feed = new java.util.HashMap<>();
+    for (int i = 0; i < inputs.length; i++) {
+      feed.put(inputs[i], columns[i]);
+    }
+    onnx.setFeedDict(feed);
     onnx.setFetchDict(output, output);
     onnx.setMiniBatchSize(batch);
     Dataset<Row> in = spark.read().parquet(data);

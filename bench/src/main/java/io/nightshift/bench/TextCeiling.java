@@ -1,0 +1,131 @@
+package io.nightshift.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.nightshift.text.Pooling;
+import io.nightshift.text.TextTokenizer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The MiniLM ceiling: the same tokenizer and plain ONNX Runtime over texts already in memory, and
+ * nothing else. Each caller thread takes a window of {@code batch x windowBatches} texts,
+ * tokenizes them, sorts them by token count, cuts batches of {@code batch}, pads each to its own
+ * longest row, runs the shared session and mean-pools + L2-normalizes every row: the work a
+ * Nightshift text job does, minus Spark. Tokenizing is inside the timing (the job does it too);
+ * building the tokenizer and the session is not. Same session options as Nightshift.
+ */
+final class TextCeiling {
+  private final List<String> texts;
+  private final TextTokenizer tokenizer;
+  private final int windowBatches;
+
+  TextCeiling(List<String> texts, TextTokenizer tokenizer, int windowBatches) {
+    this.texts = texts;
+    this.tokenizer = tokenizer;
+    this.windowBatches = windowBatches;
+  }
+
+  /**
+   * Warm-ups then timed passes over one session with {@code callers x intraOp} threads, in
+   * batches of {@code batch} rows.
+   */
+  Result.Timing runs(Path model, int callers, int intraOp, int batch, int warmups, int timed) throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setIntraOpNumThreads(intraOp);
+      o.setInterOpNumThreads(1);
+      o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      o.addConfigEntry("session.intra_op.allow_spinning", "0");
+      try (OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
+        for (int i = 0; i < warmups; i++) {
+          pass(env, session, callers, batch);
+        }
+        long[] ns = new long[timed];
+        long[] cpu = new long[timed];
+        for (int i = 0; i < timed; i++) {
+          long c = Bench.cpuNanos();
+          long t = System.nanoTime();
+          pass(env, session, callers, batch);
+          ns[i] = System.nanoTime() - t;
+          cpu[i] = Bench.cpuNanos() - c;
+        }
+        return new Result.Timing(ns, cpu);
+      }
+    }
+  }
+
+  private void pass(OrtEnvironment env, OrtSession session, int callers, int batch) throws Exception {
+    int window = batch * windowBatches;
+    AtomicInteger next = new AtomicInteger();
+    Exception[] failure = new Exception[1];
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < callers; t++) {
+      Thread th = new Thread(() -> {
+        try {
+          for (int start = next.getAndAdd(window); start < texts.size(); start = next.getAndAdd(window)) {
+            List<TextTokenizer.Tokens> tokens = new ArrayList<>(window);
+            for (String s : texts.subList(start, Math.min(texts.size(), start + window))) {
+              tokens.add(tokenizer.encode(s));
+            }
+            tokens.sort(Comparator.comparingInt(TextTokenizer.Tokens::length));
+            for (int b = 0; b < tokens.size(); b += batch) {
+              embed(env, session, tokens.subList(b, Math.min(tokens.size(), b + batch)));
+            }
+          }
+        } catch (Exception e) {
+          synchronized (failure) {
+            failure[0] = e;
+          }
+        }
+      }, "text-ceiling-" + t);
+      th.start();
+      threads.add(th);
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+  }
+
+  /** Mean-pooled, L2-normalized embeddings of one batch padded to its longest row. */
+  static float[][] embed(OrtEnvironment env, OrtSession session, List<TextTokenizer.Tokens> rows) throws Exception {
+    int n = rows.size();
+    int longest = rows.stream().mapToInt(TextTokenizer.Tokens::length).max().orElse(1);
+    long[] ids = new long[n * longest];
+    long[] mask = new long[n * longest];
+    long[] types = new long[n * longest];
+    for (int r = 0; r < n; r++) {
+      TextTokenizer.Tokens t = rows.get(r);
+      System.arraycopy(t.ids(), 0, ids, r * longest, t.length());
+      System.arraycopy(t.typeIds(), 0, types, r * longest, t.length());
+      Arrays.fill(mask, r * longest, r * longest + t.length(), 1L);
+    }
+    long[] shape = {n, longest};
+    try (OnnxTensor a = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+        OnnxTensor b = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+        OnnxTensor c = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape);
+        OrtSession.Result res = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+      FloatBuffer h = ((OnnxTensor) res.get("last_hidden_state").orElseThrow()).getFloatBuffer();
+      int hidden = h.remaining() / (n * longest);
+      float[][] out = new float[n][hidden];
+      for (int r = 0; r < n; r++) {
+        Pooling.mean(h, r * longest * hidden, hidden, rows.get(r).length(), out[r]);
+        Pooling.l2(out[r]);
+      }
+      return out;
+    }
+  }
+}
