@@ -13,7 +13,12 @@ import java.util.HexFormat;
  * builds a session from bytes that are not the model the driver validated.
  */
 public final class ModelPayload implements Serializable {
-  private static final int ZSTD_LEVEL = 9;
+  /**
+   * Measured on the MiniLM exports: level 3 compresses as well as 9 (int8 to 68%, fp32 to 92%: float
+   * weights barely compress) in a third of the time (66 against 189 ms for the int8 model), and that
+   * time is paid on the driver by every run.
+   */
+  private static final int ZSTD_LEVEL = 3;
 
   private final String sha256;
   private final long size;
