@@ -315,7 +315,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
                     session.loadMillis(),
                     rejects == null ? null : rejects.writtenFile(),
                     ModelCache.fetches(),
-                    input instanceof ColumnarRows));
+                    input instanceof ColumnarRows,
+                    bulk == null ? 0 : bulk.rowsRead() - bulk.rowsReread()));
       }
     }
 
