@@ -154,9 +154,8 @@ final class ColumnarFill {
     int width = cols.size();
     for (int c = 0; c < width; c++) {
       ColumnVector v = vectors[cols.get(c).ordinal()];
-      float[] values = v.getFloats(rowId, count);
       for (int j = 0, k = c; j < count; j++, k += width) {
-        float x = values[j];
+        float x = v.getFloat(rowId + j);
         out[k] = x;
         if (!Float.isFinite(x)) {
           suspect[j] = true;
@@ -203,13 +202,15 @@ final class ColumnarFill {
       }
     }
     if (contiguous && count > 0) {
-      float[] values = child.getFloats(first, count * width);
-      System.arraycopy(values, 0, out, 0, count * width);
+      for (int k = 0, end = count * width; k < end; k++) {
+        out[k] = child.getFloat(first + k);
+      }
     } else {
       for (int j = 0; j < count; j++) {
         if (!suspect[j]) {
-          float[] values = child.getFloats(offsets[j], width);
-          System.arraycopy(values, 0, out, j * width, width);
+          for (int e = 0, off = offsets[j], k = j * width; e < width; e++) {
+            out[k + e] = child.getFloat(off + e);
+          }
         }
       }
     }
