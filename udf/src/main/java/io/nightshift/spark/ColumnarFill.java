@@ -23,8 +23,13 @@ final class ColumnarFill {
   private final List<FeatureInput> inputs;
   private final TensorBuffer[] buffers;
   private final RowReader reader;
+  /** Values of one input held on the heap at once, at most: a GPU batch of wide rows is copied in parts. */
+  static final int BLOCK_VALUES = 1 << 16;
+
   private final int capacity;
-  /** A row-major block of one input's values, [capacity, width]. */
+  /** Rows copied at once: the scoring batch, or fewer when its rows are wide. */
+  private final int blockRows;
+  /** A row-major block of one input's values, [blockRows, width]. */
   private final float[][] block;
   /** Per block row: true when it must go through the row reader. */
   private final boolean[] suspect;
@@ -33,16 +38,26 @@ final class ColumnarFill {
   private long rowsReread;
 
   ColumnarFill(List<FeatureInput> inputs, TensorBuffer[] buffers, RowReader reader, int capacity) {
+    this(inputs, buffers, reader, capacity, BLOCK_VALUES);
+  }
+
+  /** With blocks of at most {@code blockValues} values per input (tests use small ones). */
+  ColumnarFill(List<FeatureInput> inputs, TensorBuffer[] buffers, RowReader reader, int capacity, int blockValues) {
     this.inputs = inputs;
     this.buffers = buffers;
     this.reader = reader;
     this.capacity = capacity;
+    int rows = capacity;
+    for (FeatureInput in : inputs) {
+      rows = Math.min(rows, Math.max(1, blockValues / Math.max(1, in.width())));
+    }
+    this.blockRows = rows;
     this.block = new float[inputs.size()][];
     for (int i = 0; i < block.length; i++) {
-      block[i] = new float[capacity * Math.max(1, inputs.get(i).width())];
+      block[i] = new float[blockRows * Math.max(1, inputs.get(i).width())];
     }
-    this.suspect = new boolean[capacity];
-    this.offsets = new int[capacity];
+    this.suspect = new boolean[blockRows];
+    this.offsets = new int[blockRows];
   }
 
   /** Whether every input can be filled in bulk: float tensors of fixed width from float data. */
@@ -75,7 +90,7 @@ final class ColumnarFill {
     int n = 0;
     reader.newBatch();
     while (n < capacity && input.hasNext()) {
-      int count = Math.min(capacity - n, input.remaining());
+      int count = Math.min(Math.min(capacity - n, blockRows), input.remaining());
       int rowId = input.position();
       input.skip(count);
       rowsRead += count;
@@ -101,11 +116,13 @@ final class ColumnarFill {
    * Reads rows [rowId, rowId + count) of {@code vectors} (a batch's columns, by input ordinal) into
    * batch slots from {@code slot} on, keeping accepted rows in {@code rows} (their row objects,
    * valid while the vectors are) and passing rejected ones to {@code rejected}, in row order.
-   * Returns the slot after the last accepted row. {@code slot + count} must not exceed the capacity.
+   * Returns the slot after the last accepted row. {@code slot + count} must not exceed the capacity,
+   * nor {@code count} the block's rows.
    */
   int fill(ColumnVector[] vectors, int rowId, int count, int slot, InternalRow[] rows, RowReader.Rejected rejected) {
-    if (slot + count > capacity) {
-      throw new IllegalArgumentException("slots [" + slot + ", " + (slot + count) + ") exceed " + capacity);
+    if (slot + count > capacity || count > blockRows) {
+      throw new IllegalArgumentException(
+          "slots [" + slot + ", " + (slot + count) + ") exceed " + capacity + " or a block of " + blockRows);
     }
     java.util.Arrays.fill(suspect, 0, count, false);
     for (int i = 0; i < inputs.size(); i++) {

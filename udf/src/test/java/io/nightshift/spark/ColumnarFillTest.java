@@ -117,12 +117,17 @@ class ColumnarFillTest {
   record Outcome(List<String> batches, List<String> rejections, long rowsRead, long reread) {}
 
   static Outcome run(List<ColumnarBatch> data, boolean array, int capacity, boolean bulk, NonFinitePolicy policy) {
+    return run(data, array, capacity, bulk, policy, ColumnarFill.BLOCK_VALUES);
+  }
+
+  static Outcome run(List<ColumnarBatch> data, boolean array, int capacity, boolean bulk, NonFinitePolicy policy,
+      int blockValues) {
     List<FeatureInput> inputs = List.of(input(array));
     try (BufferAllocator allocator = new RootAllocator();
         TensorBuffer buffer = new TensorBuffer(allocator, OnnxJavaType.FLOAT, capacity, WIDTH)) {
       TensorBuffer[] buffers = {buffer};
       RowReader reader = new RowReader(inputs, buffers, policy);
-      ColumnarFill fill = bulk ? new ColumnarFill(inputs, buffers, reader, capacity) : null;
+      ColumnarFill fill = bulk ? new ColumnarFill(inputs, buffers, reader, capacity, blockValues) : null;
       assertThat(ColumnarFill.supports(inputs)).isTrue();
       ColumnarRows rows = new ColumnarRows(data.iterator());
       InternalRow[] slots = new InternalRow[capacity];
@@ -172,6 +177,10 @@ class ColumnarFillTest {
         Outcome bulk = run(data, array, capacity, true, policy);
         String what = (array ? "array" : "columns") + ", scoring batches of " + capacity + ", " + policy;
         assertThat(bulk.batches()).as(what).isEqualTo(rows.batches());
+        // Wide rows are copied in parts of a scoring batch (here 10 rows at a time): the same again.
+        Outcome parts = run(data, array, capacity, true, policy, WIDTH * 10);
+        assertThat(parts.batches()).as(what + ", in parts").isEqualTo(rows.batches());
+        assertThat(parts.rejections()).as(what + ", in parts").isEqualTo(rows.rejections());
         assertThat(bulk.rejections()).as(what).isEqualTo(rows.rejections());
         assertThat(bulk.rowsRead()).as(what).isEqualTo(rows.rowsRead()).isEqualTo(213);
         // Only the bad rows went through the row reader: the others were copied in bulk.
