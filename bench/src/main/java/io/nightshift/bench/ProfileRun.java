@@ -26,13 +26,17 @@ public final class ProfileRun {
     SparkSession spark = Bench.session();
     Path data = BenchData.ensure(spark, o.dataRoot(), m.width(), rows, layout, 8);
     Path job = NightshiftJob.write(o, m, data, layout, parquet);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int i = 0; i < runs; i++) {
       long t = System.nanoTime();
+      long cpu = os.getProcessCpuTime();
       if (io.nightshift.job.Nightshift.execute(new String[] {"run", "--config", job.toString()}) != 0) {
         throw new IllegalStateException("run failed");
       }
       double s = (System.nanoTime() - t) / 1e9;
-      Bench.log("run %d: %.2f s, %,.0f rows/s", i, s, rows / s);
+      double c = (os.getProcessCpuTime() - cpu) / 1e9;
+      Bench.log("run %d: %.2f s, %,.0f rows/s, %.2f CPU-s, %,.0f rows per CPU-s", i, s, rows / s, c, rows / c);
     }
     spark.stop();
   }

@@ -71,6 +71,33 @@ public final class TensorBuffer implements AutoCloseable {
     buf.setInt(((long) row * width + col) * 4L, v);
   }
 
+  /**
+   * Copies {@code rows} whole rows of a float buffer from {@code src} (row-major, from its start)
+   * into rows [row, row + rows), in one memory copy.
+   */
+  public void putFloats(int row, float[] src, int rows) {
+    if (type != OnnxJavaType.FLOAT) {
+      throw new IllegalStateException("putFloats on a " + type + " buffer");
+    }
+    if (rows == 0) {
+      return;
+    }
+    long start = (long) row * width * 4L;
+    int values = rows * width;
+    buf.nioBuffer(start, values * 4).order(ByteOrder.nativeOrder()).asFloatBuffer().put(src, 0, values);
+  }
+
+  /** Copies row {@code from} over row {@code to} (different rows). */
+  public void moveRow(int from, int to) {
+    long rowBytes = (long) width * elementSize;
+    buf.setBytes(to * rowBytes, buf, from * rowBytes, rowBytes);
+  }
+
+  /** The float at ({@code row}, {@code col}) of a float buffer. */
+  public float getFloat(int row, int col) {
+    return buf.getFloat(((long) row * width + col) * 4L);
+  }
+
   /** Writes {@code v} converted to this buffer's element type. */
   public void put(int row, int col, double v) {
     switch (type) {

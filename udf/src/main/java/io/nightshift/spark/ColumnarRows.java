@@ -29,6 +29,29 @@ final class ColumnarRows implements Iterator<InternalRow> {
     return next >= rows;
   }
 
+  /** The current batch's columns (after {@link #hasNext} returned true). */
+  ColumnVector[] columns() {
+    return columns;
+  }
+
+  /** The row id of the next row in the current batch. */
+  int position() {
+    return next;
+  }
+
+  /** Rows of the current batch not handed out yet. */
+  int remaining() {
+    return rows - next;
+  }
+
+  /** Moves past {@code count} rows of the current batch, which the caller reads from {@link #columns}. */
+  void skip(int count) {
+    if (count < 0 || count > rows - next) {
+      throw new IllegalArgumentException("cannot skip " + count + " of " + (rows - next) + " rows");
+    }
+    next += count;
+  }
+
   @Override
   public boolean hasNext() {
     while (next >= rows) {

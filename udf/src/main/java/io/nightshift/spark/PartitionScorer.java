@@ -92,6 +92,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final TensorBuffer[] buffers;
     private final ResultWriter writer;
     private final RowReader reader;
+    /** Bulk filling from column vectors, or null when the input or the inputs do not allow it. */
+    private final ColumnarFill bulk;
+    private final RowReader.Rejected rejected = this::reject;
     private final BatchScorer scorer;
     private final RejectSink rejects;
     private final UnsafeProjection passThrough;
@@ -130,6 +133,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       this.writer = new ResultWriter(plan.outputs(), allocator, n);
       this.reader = new RowReader(plan.inputs(), buffers, plan.nonFinite());
+      this.bulk = input instanceof ColumnarRows && plan.text() == null && ColumnarFill.supports(plan.inputs())
+          ? new ColumnarFill(plan.inputs(), buffers, reader, n)
+          : null;
       this.scorer = new BatchScorer(session.session(), SessionFactory.environment(), plan.inputs(), buffers, writer);
       this.rejects =
           plan.rejectDir() == null
@@ -220,26 +226,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       if (text != null) {
         return fillText();
       }
-      int n = 0;
-      reader.newBatch();
-      ColumnarRows columnar = input instanceof ColumnarRows c ? c : null;
-      while (n < capacity && input.hasNext()) {
-        InternalRow row = input.next();
-        rowsRead++;
-        Rejection r = reader.read(row, n, capacity);
-        if (r == null) {
-          // Spark reuses input rows: keep a copy for the pass-through columns and the quarantine.
-          // A columnar row is its own object over the scan's vectors, valid until this batch ends.
-          slots[n] = columnar != null ? row : row.copy();
-          failed[n] = null;
-          n++;
-        } else {
-          reject(r, row);
-        }
-        if (columnar != null && n > 0 && columnar.batchEnds()) {
-          break; // the scan reuses its vectors for the next batch: score and emit these first
-        }
-      }
+      int n = bulk != null
+          ? bulk.next((ColumnarRows) input, slots, rejected)
+          : reader.next(input, capacity, slots, rejected);
+      rowsRead = bulk != null ? bulk.rowsRead() : reader.rowsRead();
+      java.util.Arrays.fill(failed, 0, n, null);
       if (n == 0) {
         return false;
       }
@@ -324,7 +315,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
                     session.loadMillis(),
                     rejects == null ? null : rejects.writtenFile(),
                     ModelCache.fetches(),
-                    input instanceof ColumnarRows));
+                    input instanceof ColumnarRows,
+                    bulk == null ? 0 : bulk.rowsRead() - bulk.rowsReread()));
       }
     }
 

@@ -20,6 +20,12 @@ final class RowReader {
   private final boolean rejectNonFinite;
   /** Row width of each dynamic-length array input in the current batch, 0 until its first row. */
   private final int[] batchWidth;
+  private long rowsRead;
+
+  /** Where a rejected row goes: the caller's quarantine. */
+  interface Rejected {
+    void reject(Rejection r, InternalRow row);
+  }
 
   RowReader(List<FeatureInput> inputs, TensorBuffer[] buffers, NonFinitePolicy nonFinite) {
     this.inputs = inputs;
@@ -37,6 +43,38 @@ final class RowReader {
   int width(int i) {
     FeatureInput in = inputs.get(i);
     return in.width() >= 0 ? in.width() : batchWidth[i];
+  }
+
+  /**
+   * Reads the next batch from {@code input} into slots [0, capacity): accepted rows are kept in
+   * {@code rows} (a copy, since Spark reuses input rows; a columnar row as it is, since it is its
+   * own object over the scan's vectors, valid until its reader batch ends), rejected ones go to
+   * {@code rejected}. Over {@link ColumnarRows} the batch stops at the end of a reader batch.
+   * Returns the number of rows kept.
+   */
+  int next(java.util.Iterator<InternalRow> input, int capacity, InternalRow[] rows, Rejected rejected) {
+    int n = 0;
+    newBatch();
+    ColumnarRows columnar = input instanceof ColumnarRows c ? c : null;
+    while (n < capacity && input.hasNext()) {
+      InternalRow row = input.next();
+      rowsRead++;
+      Rejection r = read(row, n, capacity);
+      if (r == null) {
+        rows[n++] = columnar != null ? row : row.copy();
+      } else {
+        rejected.reject(r, row);
+      }
+      if (columnar != null && n > 0 && columnar.batchEnds()) {
+        break; // the scan reuses its vectors for the next batch: score and emit these first
+      }
+    }
+    return n;
+  }
+
+  /** Rows taken from the input by {@link #next}, rejected ones included. */
+  long rowsRead() {
+    return rowsRead;
   }
 
   /** Reads {@code row} into slot {@code slot}; null when accepted, else why not. */

@@ -8,6 +8,8 @@ import java.util.Map;
  * partition, as Spark applies accumulator updates of result tasks once). The {@code ...InJvm}
  * counters are the executor JVM's totals when the task ended: sessions created and models fetched
  * (broadcast opened or files copied to local disk), so one per executor, not one per task.
+ * {@code rowsCopiedInBulk}: rows copied from the scan's column vectors a block at a time ({@link
+ * ColumnarFill}); the others went through the row reader.
  */
 public record TaskReport(
     String executorId,
@@ -25,7 +27,8 @@ public record TaskReport(
     long modelLoadMillis,
     String rejectFile,
     long modelFetchesInJvm,
-    boolean columnarInput)
+    boolean columnarInput,
+    long rowsCopiedInBulk)
     implements Serializable {
 
   public long rowsRejected() {
