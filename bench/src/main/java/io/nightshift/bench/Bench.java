@@ -56,6 +56,10 @@ public final class Bench {
         case "--results" -> results = Path.of(args[++i]);
         case "--synapseml" -> synapse = Path.of(args[++i]);
         case "--synapseml-error" -> synapseError = args[++i];
+        case "--redraw" -> {
+          Report.redraw(Path.of(args[++i]));
+          return;
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }

@@ -26,11 +26,7 @@ final class Report {
     System.out.println(table);
     Files.createDirectories(o.resultsDir());
     Path chart = o.resultsDir().resolve("chart.png");
-    chart(all.stream().filter(r -> !isText(r)).toList(), chart, "tabular MLPs", " MLP", true);
-    Path textChart = o.resultsDir().resolve("chart-minilm.png");
-    // Linear: the text cases are within 10x of each other; the bare scan (no model) would dwarf them.
-    chart(all.stream().filter(r -> isText(r) && !r.name().startsWith("spark scan")).toList(), textChart,
-        "all-MiniLM-L6-v2 over mail paragraphs", "", false);
+    charts(all, o.resultsDir());
     StringBuilder md = new StringBuilder();
     md.append("# Nightshift benchmark, ").append(o.resultsDir().getFileName()).append("\n\n");
     md.append("Made by `bench/run.sh").append(o.mode().equals("full") ? "" : " --" + o.mode())
@@ -89,6 +85,35 @@ final class Report {
     return null;
   }
 
+  /**
+   * Draws the charts of {@code dir} again from the table in its {@code report.md} (medians only),
+   * e.g. after a change to the charts: {@code Bench --redraw DIR}.
+   */
+  static void redraw(Path dir) throws IOException {
+    List<Result> all = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("report.md"))) {
+      String[] c = line.split("\\|");
+      if (c.length < 9 || !line.startsWith("| ") || line.startsWith("| model") || c[4].trim().equals("–")) {
+        continue;
+      }
+      long median = Math.round(Double.parseDouble(c[4].trim().replace(",", "")));
+      // One second per run: the median rate is the row count.
+      all.add(new Result(c[1].trim(), c[2].trim(), median, new long[] {1_000_000_000L},
+          new long[] {1_000_000_000L}, "redrawn from report.md"));
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no result rows in " + dir.resolve("report.md"));
+    }
+    charts(all, dir);
+  }
+
+  private static void charts(List<Result> all, Path dir) throws IOException {
+    chart(all.stream().filter(r -> !isText(r)).toList(), dir.resolve("chart.png"), "tabular MLPs", " MLP", true);
+    // Linear: the text cases are within 10x of each other; the bare scan (no model) would dwarf them.
+    chart(all.stream().filter(r -> isText(r) && !r.name().startsWith("spark scan")).toList(),
+        dir.resolve("chart-minilm.png"), "all-MiniLM-L6-v2 over mail paragraphs", "", false);
+  }
+
   static boolean isText(Result r) {
     return r.model().startsWith("minilm");
   }
@@ -102,8 +127,10 @@ final class Report {
     Map<String, Map<String, Double>> byModel = new LinkedHashMap<>();
     for (Result r : all) {
       if (r.ran()) {
-        cases.add(r.name());
-        byModel.computeIfAbsent(r.model(), k -> new LinkedHashMap<>()).put(r.name(), r.medianRate());
+        // "32 float columns" and "64 float columns" are one case across the two MLPs.
+        String name = r.name().replaceAll("\\d+ float columns", "float columns");
+        cases.add(name);
+        byModel.computeIfAbsent(r.model(), k -> new LinkedHashMap<>()).put(name, r.medianRate());
       }
     }
     CategoryChart chart =
