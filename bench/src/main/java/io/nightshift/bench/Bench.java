@@ -214,11 +214,16 @@ public final class Bench {
   }
 
   static Result.Timing timed(Options o, Body body) throws Exception {
-    for (int i = 0; i < o.warmups(); i++) {
+    return timed(o.warmups(), o.runs(), body);
+  }
+
+  /** {@code warmups} untimed runs of {@code body}, then {@code runs} timed ones (wall and process CPU). */
+  static Result.Timing timed(int warmups, int runs, Body body) throws Exception {
+    for (int i = 0; i < warmups; i++) {
       body.run();
     }
-    long[] ns = new long[o.runs()];
-    long[] cpu = new long[o.runs()];
+    long[] ns = new long[runs];
+    long[] cpu = new long[runs];
     for (int i = 0; i < ns.length; i++) {
       long c = cpuNanos();
       long t = System.nanoTime();

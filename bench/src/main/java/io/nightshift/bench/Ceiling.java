@@ -68,26 +68,24 @@ final class Ceiling implements AutoCloseable {
   /** Several passes over one session (created outside the timing); wall times in ns. */
   Result.Timing runs(Path model, String input, int callers, int intraOp, int warmups, int timed) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-      o.setIntraOpNumThreads(intraOp);
-      o.setInterOpNumThreads(1);
-      o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      o.addConfigEntry("session.intra_op.allow_spinning", "0");
-      try (OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
-        for (int i = 0; i < warmups; i++) {
-          pass(env, session, input, callers);
-        }
-        long[] ns = new long[timed];
-        long[] cpu = new long[timed];
-        for (int i = 0; i < timed; i++) {
-          long c = Bench.cpuNanos();
-          ns[i] = pass(env, session, input, callers);
-          cpu[i] = Bench.cpuNanos() - c;
-        }
-        return new Result.Timing(ns, cpu);
-      }
+    try (OrtSession.SessionOptions o = sessionOptions(intraOp);
+        OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
+      return Bench.timed(warmups, timed, () -> pass(env, session, input, callers));
     }
+  }
+
+  /**
+   * Nightshift's CPU session options (sequential, one inter-op thread, no spinning, all graph
+   * optimizations) with {@code intraOp} threads: the ceilings use the same.
+   */
+  static OrtSession.SessionOptions sessionOptions(int intraOp) throws OrtException {
+    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+    o.setIntraOpNumThreads(intraOp);
+    o.setInterOpNumThreads(1);
+    o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    o.addConfigEntry("session.intra_op.allow_spinning", "0");
+    return o;
   }
 
   private long pass(OrtEnvironment env, OrtSession session, String input, int callers) throws Exception {

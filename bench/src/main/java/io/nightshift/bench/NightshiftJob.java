@@ -38,15 +38,8 @@ final class NightshiftJob {
         "  outputs:",
         "    " + m.output() + ":",
         "      column: " + m.output(),
-        "output:",
-        "  path: " + out.toAbsolutePath(),
-        "  format: " + (parquet ? "parquet" : "noop"),
-        "  pass-through: [id]",
-        "  mode: overwrite",
-        "run:",
-        "  date: 2026-01-01",
         "");
-    return save(o, label, yaml);
+    return save(o, label, yaml + outputAndRun(out, parquet));
   }
 
   /**
@@ -77,6 +70,13 @@ final class NightshiftJob {
         "      column: embedding",
         "      post: mean",
         "      normalize: l2",
+        "");
+    return save(o, label, yaml + outputAndRun(out, parquet));
+  }
+
+  /** The job file's output and run sections: {@code id} passed through, noop or Parquet. */
+  private static String outputAndRun(Path out, boolean parquet) {
+    return String.join("\n",
         "output:",
         "  path: " + out.toAbsolutePath(),
         "  format: " + (parquet ? "parquet" : "noop"),
@@ -85,7 +85,6 @@ final class NightshiftJob {
         "run:",
         "  date: 2026-01-01",
         "");
-    return save(o, label, yaml);
   }
 
   private static Path save(Bench.Options o, String label, String yaml) {

@@ -40,7 +40,8 @@ final class RowUdf implements UDF1<scala.collection.Seq<Object>, Float> {
     }
   }
 
-  private static OrtSession open(String path) {
+  /** A session with 1 intra-op thread and ONNX Runtime's other defaults, as a user opens one. */
+  static OrtSession open(String path) {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setIntraOpNumThreads(1);
       return OrtEnvironment.getEnvironment().createSession(Files.readAllBytes(Path.of(path)), o);

@@ -41,27 +41,9 @@ final class TextCeiling {
    */
   Result.Timing runs(Path model, int callers, int intraOp, int batch, int warmups, int timed) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-      o.setIntraOpNumThreads(intraOp);
-      o.setInterOpNumThreads(1);
-      o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      o.addConfigEntry("session.intra_op.allow_spinning", "0");
-      try (OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
-        for (int i = 0; i < warmups; i++) {
-          pass(env, session, callers, batch);
-        }
-        long[] ns = new long[timed];
-        long[] cpu = new long[timed];
-        for (int i = 0; i < timed; i++) {
-          long c = Bench.cpuNanos();
-          long t = System.nanoTime();
-          pass(env, session, callers, batch);
-          ns[i] = System.nanoTime() - t;
-          cpu[i] = Bench.cpuNanos() - c;
-        }
-        return new Result.Timing(ns, cpu);
-      }
+    try (OrtSession.SessionOptions o = Ceiling.sessionOptions(intraOp);
+        OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
+      return Bench.timed(warmups, timed, () -> pass(env, session, callers, batch));
     }
   }
 

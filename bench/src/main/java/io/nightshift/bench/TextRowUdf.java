@@ -31,7 +31,7 @@ final class TextRowUdf implements UDF1<String, float[]> {
 
   @Override
   public float[] call(String text) throws Exception {
-    OrtSession session = SESSIONS.computeIfAbsent(model, TextRowUdf::open);
+    OrtSession session = SESSIONS.computeIfAbsent(model, RowUdf::open);
     TextTokenizer t = TOKENIZERS.computeIfAbsent(tokenizer + "#" + maxLength, k -> load(tokenizer, maxLength));
     return TextCeiling.embed(OrtEnvironment.getEnvironment(), session, List.of(t.encode(text)))[0];
   }
@@ -41,15 +41,6 @@ final class TextRowUdf implements UDF1<String, float[]> {
       return TextTokenizer.load(Files.readAllBytes(Path.of(file)), file, maxLength, true);
     } catch (Exception e) {
       throw new IllegalStateException("cannot load " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static OrtSession open(String path) {
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-      o.setIntraOpNumThreads(1);
-      return OrtEnvironment.getEnvironment().createSession(Files.readAllBytes(Path.of(path)), o);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot open " + path + ": " + e.getMessage(), e);
     }
   }
 }
