@@ -6,7 +6,8 @@
 #   bench/run.sh --memory   5M rows, heap capped at 1 GB, 4 vs 64 partitions (--memory-quick: 500k)
 #   ... --results DIR       write the report there instead of bench/results/<UTC date>
 #   bench/run.sh --redraw DIR   draw the charts of DIR again from its report.md
-#   BENCH_MODELS=minilm-int8,small bench/run.sh ...   only these models (small, medium, minilm-int8, minilm-fp32)
+#   BENCH_MODELS=minilm-int8,small bench/run.sh [--quick]   only these models (small, medium, minilm-int8,
+#                           minilm-fp32); an unknown name stops the run
 # Writes bench/results/<UTC date>/report.md (+ chart.png, memory.md); logs in bench/target/work/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,4 +48,9 @@ java ${BENCH_JAVA_OPTS:--Xmx4g} "${java_opens[@]}" \
   -Djava.io.tmpdir="$tmp" \
   -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
   -Dnightshift.root="$root" -Dbench.models="${BENCH_MODELS:-}" \
-  -cp "$cp" io.nightshift.bench.Bench "$mode" ${peer[@]+"${peer[@]}"} "$@" 2> "$logs/bench.log"
+  -cp "$cp" io.nightshift.bench.Bench "$mode" ${peer[@]+"${peer[@]}"} "$@" 2> "$logs/bench.log" || {
+  code=$?
+  echo "[bench] failed (exit $code): $(grep -m1 -E '^(Exception|Caused by)|Exception: ' "$logs/bench.log" | cut -c1-400)" >&2
+  echo "[bench] full log: $logs/bench.log" >&2
+  exit "$code"
+}

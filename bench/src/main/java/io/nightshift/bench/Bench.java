@@ -96,6 +96,10 @@ public final class Bench {
         List.of(
             new TextCases.TextModel("minilm-int8", Samples.minilmInt8Model(), Samples.minilmInt8Tokenizer()),
             new TextCases.TextModel("minilm-fp32", Samples.minilmFp32Model(), Samples.minilmFp32Tokenizer()));
+    List<String> labels = new ArrayList<>();
+    models.forEach(m -> labels.add(m.label()));
+    textModels.forEach(m -> labels.add(m.label()));
+    checkSelection(System.getProperty("bench.models", ""), labels);
     List<Result> all = new ArrayList<>();
     SparkSession spark = session();
     try {
@@ -122,6 +126,16 @@ public final class Bench {
   static boolean selected(String label) {
     String only = System.getProperty("bench.models", "");
     return only.isBlank() || List.of(only.split(",")).contains(label);
+  }
+
+  /** Fails, naming the known models, when {@code only} (comma-separated) names one that does not exist. */
+  static void checkSelection(String only, List<String> known) {
+    for (String name : only.isBlank() ? new String[0] : only.split(",")) {
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException(
+            "BENCH_MODELS / bench.models: unknown model '" + name + "' (known: " + String.join(", ", known) + ")");
+      }
+    }
   }
 
   static SparkSession session() {
