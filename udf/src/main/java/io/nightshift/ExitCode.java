@@ -9,7 +9,12 @@ public enum ExitCode {
   /** Config or validation failed before any task ran; nothing was written. */
   INVALID(2),
   /** More rows were rejected than {@code output.max-rejected-ratio} allows; the night was not published. */
-  ERROR_BUDGET_EXCEEDED(3);
+  ERROR_BUDGET_EXCEEDED(3),
+  /**
+   * Another run of the same table holds its lock, or committed the night first; nothing of this run
+   * was published. A retry after the other run ends can succeed.
+   */
+  CONFLICT(4);
 
   private final int code;
 
