@@ -1,5 +1,14 @@
 package io.nightshift.spark;
 
+import io.nightshift.batch.BatchScorer;
+import io.nightshift.batch.ColumnarFill;
+import io.nightshift.batch.ColumnarRows;
+import io.nightshift.batch.FeatureInput;
+import io.nightshift.batch.RowReader;
+import io.nightshift.result.ResultWriter;
+import io.nightshift.text.TextBatcher;
+import io.nightshift.text.TextFlags;
+
 import io.nightshift.NightshiftException;
 import io.nightshift.arrow.Allocators;
 import io.nightshift.cache.LeaseCache;

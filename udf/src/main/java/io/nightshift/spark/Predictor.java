@@ -1,5 +1,9 @@
 package io.nightshift.spark;
 
+import io.nightshift.batch.FeatureInput;
+import io.nightshift.batch.SignatureBinder;
+import io.nightshift.result.ResultOutput;
+
 import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums;
 import io.nightshift.config.JobConfig.InferenceSpec;

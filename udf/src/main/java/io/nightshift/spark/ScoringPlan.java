@@ -1,5 +1,8 @@
 package io.nightshift.spark;
 
+import io.nightshift.batch.FeatureInput;
+import io.nightshift.result.ResultOutput;
+
 import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.config.JobConfig.ModelSpec;
 import io.nightshift.model.ShippedModel;

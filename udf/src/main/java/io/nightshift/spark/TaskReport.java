@@ -1,5 +1,7 @@
 package io.nightshift.spark;
 
+import io.nightshift.batch.ColumnarFill;
+
 import java.io.Serializable;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.text;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.arrow.memory.BufferAllocator;
@@ -13,12 +13,12 @@ import org.apache.spark.sql.vectorized.ColumnVector;
  * {@code inference.text.empty: null}) why its results are null. Arrow vectors reused batch after
  * batch. Not thread-safe: one per task; close it.
  */
-final class TextFlags implements AutoCloseable {
+public final class TextFlags implements AutoCloseable {
   private final BitVector truncated;
   private final VarCharVector reason;
   private final ColumnVector[] columns;
 
-  TextFlags(String truncatedColumn, String reasonColumn, BufferAllocator allocator, int capacity) {
+  public TextFlags(String truncatedColumn, String reasonColumn, BufferAllocator allocator, int capacity) {
     truncated = new BitVector(truncatedColumn, allocator);
     truncated.setInitialCapacity(capacity);
     truncated.allocateNew();
@@ -34,7 +34,7 @@ final class TextFlags implements AutoCloseable {
   }
 
   /** Writes slots [0, n): the truncation flags, and {@code reasonCode} (null for scored rows). */
-  ColumnVector[] fill(int n, boolean[] flags, String reasonCode) {
+  public ColumnVector[] fill(int n, boolean[] flags, String reasonCode) {
     if (reason != null) {
       reason.reset();
     }

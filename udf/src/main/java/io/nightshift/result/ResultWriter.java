@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.result;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -37,14 +37,14 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * which Spark then reads as a {@link ColumnarBatch}. Rows are written by batch slot, in increasing
  * order. Vectors are reused batch after batch. Not thread-safe: one per task; close it.
  */
-final class ResultWriter implements AutoCloseable {
+public final class ResultWriter implements AutoCloseable {
   private final List<ResultOutput> outputs;
   private final List<FieldVector> vectors = new ArrayList<>();
   private final ColumnVector[] columns;
   /** Real tokens of each batch slot (text models), for pooling and token-level columns. */
   private int[] tokenCounts;
 
-  ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity) {
+  public ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity) {
     this.outputs = outputs;
     for (ResultOutput o : outputs) {
       for (org.apache.spark.sql.types.StructField f : o.fields()) {
@@ -90,7 +90,7 @@ final class ResultWriter implements AutoCloseable {
   }
 
   /** Clears the vectors for a new batch. */
-  void reset() {
+  public void reset() {
     for (FieldVector v : vectors) {
       if (!(v instanceof BaseFixedWidthVector)) {
         v.reset();
@@ -99,12 +99,12 @@ final class ResultWriter implements AutoCloseable {
   }
 
   /** The real token count of each batch slot, for the batches that follow (text models). */
-  void tokenCounts(int[] counts) {
+  public void tokenCounts(int[] counts) {
     this.tokenCounts = counts;
   }
 
   /** Writes the outputs of a run over batch slots [from, from + n). */
-  void write(OrtSession.Result result, int from, int n) {
+  public void write(OrtSession.Result result, int from, int n) {
     int v = 0;
     for (ResultOutput o : outputs) {
       OnnxValue value =
@@ -203,7 +203,7 @@ final class ResultWriter implements AutoCloseable {
   }
 
   /** Sets every result column of slot {@code slot} to null (a text row with nothing to embed). */
-  void nullRow(int slot) {
+  public void nullRow(int slot) {
     for (FieldVector v : vectors) {
       if (v instanceof ListVector list) {
         list.setNull(slot);
@@ -216,7 +216,7 @@ final class ResultWriter implements AutoCloseable {
   }
 
   /** Keeps slot {@code slot} consistent for a row that produced no result. */
-  void skip(int slot) {
+  public void skip(int slot) {
     for (FieldVector v : vectors) {
       if (v instanceof ListVector list) {
         list.startNewValue(slot);
@@ -228,12 +228,12 @@ final class ResultWriter implements AutoCloseable {
   }
 
   /** The results of slots [0, n) as Spark columns. */
-  ColumnarBatch batch(int n) {
+  public ColumnarBatch batch(int n) {
     return batch(n, new ColumnVector[0]);
   }
 
   /** The results of slots [0, n), followed by {@code extra} columns filled by the caller. */
-  ColumnarBatch batch(int n, ColumnVector... extra) {
+  public ColumnarBatch batch(int n, ColumnVector... extra) {
     for (FieldVector v : vectors) {
       v.setValueCount(n);
     }

@@ -1,4 +1,6 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
+
+import io.nightshift.result.ResultWriter;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * a failing row is reported once, in the quarantine, not once per split on stderr. Owns its native
  * run options; not thread-safe: one per task.
  */
-final class BatchScorer implements AutoCloseable {
+public final class BatchScorer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
 
   private final OrtSession session;
@@ -35,7 +37,7 @@ final class BatchScorer implements AutoCloseable {
   private long inferNanos;
   private final OrtSession.RunOptions runOptions;
 
-  BatchScorer(OrtSession session, OrtEnvironment env, List<FeatureInput> inputs,
+  public BatchScorer(OrtSession session, OrtEnvironment env, List<FeatureInput> inputs,
       TensorBuffer[] buffers, ResultWriter writer) {
     try {
       this.runOptions = new OrtSession.RunOptions();
@@ -54,7 +56,7 @@ final class BatchScorer implements AutoCloseable {
    * Scores slots [0, n) whose row widths are {@code widths}; fills {@code failed} with the
    * rejection of every slot that failed alone (null for scored slots).
    */
-  void score(int n, int[] widths, Rejection[] failed) {
+  public void score(int n, int[] widths, Rejection[] failed) {
     writer.reset();
     scoreRange(0, n, widths, failed);
   }
@@ -101,15 +103,15 @@ final class BatchScorer implements AutoCloseable {
     runOptions.close();
   }
 
-  long bisections() {
+  public long bisections() {
     return bisections;
   }
 
-  long runs() {
+  public long runs() {
     return runs;
   }
 
-  long inferNanos() {
+  public long inferNanos() {
     return inferNanos;
   }
 }

@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
 
 import ai.onnxruntime.OnnxJavaType;
 import java.io.Serializable;
@@ -10,7 +10,7 @@ import java.util.List;
  * length is dynamic (then the first row of each batch fixes it). {@code dims} are the tensor
  * dimensions after the batch one, with -1 standing for the width.
  */
-record FeatureInput(
+public record FeatureInput(
     String modelInput, OnnxJavaType type, List<FeatureColumn> columns, int width, long[] dims)
     implements Serializable {
 
@@ -19,7 +19,7 @@ record FeatureInput(
     return type == OnnxJavaType.INT64 || type == OnnxJavaType.INT32;
   }
 
-  boolean arrayColumn() {
+  public boolean arrayColumn() {
     return columns.size() == 1 && columns.get(0).kind().isArray();
   }
 

@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
 
 import io.nightshift.arrow.TensorBuffer;
 import io.nightshift.config.Enums.NonFinitePolicy;
@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.Decimal;
  * wrong array length, NaN/Inf, text that is not a number. A rejected row leaves garbage in its
  * slot, which the caller reuses for the next row. Not thread-safe: one per task.
  */
-final class RowReader {
+public final class RowReader {
   private final List<FeatureInput> inputs;
   private final TensorBuffer[] buffers;
   private final boolean rejectNonFinite;
@@ -23,11 +23,11 @@ final class RowReader {
   private long rowsRead;
 
   /** Where a rejected row goes: the caller's quarantine. */
-  interface Rejected {
+  public interface Rejected {
     void reject(Rejection r, InternalRow row);
   }
 
-  RowReader(List<FeatureInput> inputs, TensorBuffer[] buffers, NonFinitePolicy nonFinite) {
+  public RowReader(List<FeatureInput> inputs, TensorBuffer[] buffers, NonFinitePolicy nonFinite) {
     this.inputs = inputs;
     this.buffers = buffers;
     this.rejectNonFinite = nonFinite == NonFinitePolicy.REJECT;
@@ -40,7 +40,7 @@ final class RowReader {
   }
 
   /** Row width of input {@code i} in the current batch. */
-  int width(int i) {
+  public int width(int i) {
     FeatureInput in = inputs.get(i);
     return in.width() >= 0 ? in.width() : batchWidth[i];
   }
@@ -52,7 +52,7 @@ final class RowReader {
    * {@code rejected}. Over {@link ColumnarRows} the batch stops at the end of a reader batch.
    * Returns the number of rows kept.
    */
-  int next(java.util.Iterator<InternalRow> input, int capacity, InternalRow[] rows, Rejected rejected) {
+  public int next(java.util.Iterator<InternalRow> input, int capacity, InternalRow[] rows, Rejected rejected) {
     int n = 0;
     newBatch();
     ColumnarRows columnar = input instanceof ColumnarRows c ? c : null;
@@ -73,7 +73,7 @@ final class RowReader {
   }
 
   /** Rows taken from the input by {@link #next}, rejected ones included. */
-  long rowsRead() {
+  public long rowsRead() {
     return rowsRead;
   }
 

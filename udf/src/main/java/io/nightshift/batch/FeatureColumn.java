@@ -1,9 +1,9 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
 
 import java.io.Serializable;
 
 /** One input column feeding a model input, with how its values are read from a row. */
-record FeatureColumn(String name, int ordinal, Kind kind) implements Serializable {
+public record FeatureColumn(String name, int ordinal, Kind kind) implements Serializable {
 
   /** How the column's values are stored in Spark. */
   enum Kind {

@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.result;
 
 import ai.onnxruntime.OnnxJavaType;
 import io.nightshift.config.JobConfig.OutputMapping;
@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructField;
  * One model output bound to its result column(s): the mapping, the output's element type and rank
  * (from the model), and the Spark fields it produces (two for top-k: indices or labels, scores).
  */
-record ResultOutput(OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields)
+public record ResultOutput(OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields)
     implements Serializable {
 
   /** Whether the column holds each row's token vectors, [tokens][hidden] (text models, post none). */

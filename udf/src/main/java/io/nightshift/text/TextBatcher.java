@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.text;
 
 import io.nightshift.arrow.TensorBuffer;
 import io.nightshift.config.Enums.EmptyTextPolicy;
@@ -21,14 +21,14 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * batches of their own, which are never run. Memory is bounded by the window. Not thread-safe:
  * one per task.
  */
-final class TextBatcher {
+public final class TextBatcher {
   /** Where rejected rows go. */
-  interface Rejects {
+  public interface Rejects {
     void reject(Rejection r, InternalRow row);
   }
 
   /** What the last batch holds. */
-  enum Kind {
+  public enum Kind {
     /** Tokenized rows, in the tensor buffers. */
     TOKENS,
     /** Rows with no text, to be written with null results. */
@@ -62,7 +62,7 @@ final class TextBatcher {
   private long paddedTokens;
 
   /** {@code mask} and {@code types} are null when the model has no such input. */
-  TextBatcher(TextSpec spec, TextTokenizer tokenizer, int ordinal, int batchSize, TensorBuffer ids,
+  public TextBatcher(TextSpec spec, TextTokenizer tokenizer, int ordinal, int batchSize, TensorBuffer ids,
       TensorBuffer mask, TensorBuffer types, Rejects rejects) {
     this.spec = spec;
     this.tokenizer = tokenizer;
@@ -84,7 +84,7 @@ final class TextBatcher {
    * {@code truncated} their flags, and the tensor buffers their tokens. Returns the batch's rows,
    * 0 when the input is exhausted.
    */
-  int next(Iterator<InternalRow> input, InternalRow[] slots, int[] counts, boolean[] truncated) {
+  public int next(Iterator<InternalRow> input, InternalRow[] slots, int[] counts, boolean[] truncated) {
     while (true) {
       if (emptyPos < emptyCount) {
         int n = Math.min(batchSize, emptyCount - emptyPos);
@@ -197,25 +197,25 @@ final class TextBatcher {
     return any;
   }
 
-  Kind kind() {
+  public Kind kind() {
     return kind;
   }
 
   /** Padded tokens per row of the last batch. */
-  int width() {
+  public int width() {
     return width;
   }
 
-  long rowsRead() {
+  public long rowsRead() {
     return rowsRead;
   }
 
-  long truncatedRows() {
+  public long truncatedRows() {
     return truncatedRows;
   }
 
   /** Real tokens over padded tokens run so far: 1.0 means no padding at all. */
-  double paddingEfficiency() {
+  public double paddingEfficiency() {
     return paddedTokens == 0 ? 1.0 : (double) realTokens / paddedTokens;
   }
 }

@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.accuracy;
 
 import io.nightshift.config.JobConfig.AccuracySpec;
 import io.nightshift.config.JobProperties;

@@ -1,12 +1,15 @@
-package io.nightshift.spark;
+package io.nightshift.accuracy;
+
+import io.nightshift.spark.Predictor;
+import io.nightshift.spark.ScoreOptions;
 
 import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.ModelPrecision;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig.InferenceSpec;
 import io.nightshift.config.JobConfig.OutputMapping;
-import io.nightshift.spark.AccuracyReport.Kind;
-import io.nightshift.spark.AccuracyReport.OutputAccuracy;
+import io.nightshift.accuracy.AccuracyReport.Kind;
+import io.nightshift.accuracy.AccuracyReport.OutputAccuracy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
 
 /**
  * Parses a number held as text (CSV, JSON), per row. Accepts what a person writes for a decimal
@@ -7,7 +7,7 @@ package io.nightshift.spark;
  * extras ({@code 1d}, {@code 2f}, hexadecimal), so that "what counts as a number" does not depend
  * on a JVM quirk. Stateless.
  */
-final class TextNumber {
+public final class TextNumber {
   /** The marker for text that is not a number; NaN itself is a valid value. */
   private static final double INVALID = Double.longBitsToDouble(0x7ff8dead0000beefL);
 

@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
 
 import ai.onnxruntime.OnnxJavaType;
 import io.nightshift.arrow.TensorBuffer;
@@ -19,7 +19,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatchRow;
  * Only float model inputs of fixed width fed by float columns or one {@code array<float>} column
  * take this path ({@link #supports}). Not thread-safe: one per task.
  */
-final class ColumnarFill {
+public final class ColumnarFill {
   private final List<FeatureInput> inputs;
   private final TensorBuffer[] buffers;
   private final RowReader reader;
@@ -37,7 +37,7 @@ final class ColumnarFill {
   private long rowsRead;
   private long rowsReread;
 
-  ColumnarFill(List<FeatureInput> inputs, TensorBuffer[] buffers, RowReader reader, int capacity) {
+  public ColumnarFill(List<FeatureInput> inputs, TensorBuffer[] buffers, RowReader reader, int capacity) {
     this(inputs, buffers, reader, capacity, BLOCK_VALUES);
   }
 
@@ -61,7 +61,7 @@ final class ColumnarFill {
   }
 
   /** Whether every input can be filled in bulk: float tensors of fixed width from float data. */
-  static boolean supports(List<FeatureInput> inputs) {
+  public static boolean supports(List<FeatureInput> inputs) {
     if (inputs.isEmpty()) {
       return false;
     }
@@ -86,7 +86,7 @@ final class ColumnarFill {
    * RowReader#next} would: the same rows kept in the same slots, the same rows rejected in the same
    * order, and the batch stops at the end of a reader batch (the scan reuses its vectors).
    */
-  int next(ColumnarRows input, InternalRow[] rows, RowReader.Rejected rejected) {
+  public int next(ColumnarRows input, InternalRow[] rows, RowReader.Rejected rejected) {
     int n = 0;
     reader.newBatch();
     while (n < capacity && input.hasNext()) {
@@ -103,12 +103,12 @@ final class ColumnarFill {
   }
 
   /** Rows taken from the input by {@link #next}, rejected ones included. */
-  long rowsRead() {
+  public long rowsRead() {
     return rowsRead;
   }
 
   /** Rows that went through the row reader (suspect ones), rejected or not. */
-  long rowsReread() {
+  public long rowsReread() {
     return rowsReread;
   }
 

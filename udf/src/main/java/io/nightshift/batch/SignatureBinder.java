@@ -1,4 +1,6 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
+
+import io.nightshift.result.ResultOutput;
 
 import ai.onnxruntime.OnnxJavaType;
 import io.nightshift.NightshiftException;
@@ -31,16 +33,16 @@ import org.apache.spark.sql.types.StructType;
  * runs, and binds them: which ordinals feed which input, which fields each output makes. Every
  * error names the column, the model input or output, and the config key.
  */
-final class SignatureBinder {
+public final class SignatureBinder {
   private final ModelSignature signature;
   private final String modelName;
 
-  SignatureBinder(ModelSignature signature, String modelName) {
+  public SignatureBinder(ModelSignature signature, String modelName) {
     this.signature = signature;
     this.modelName = modelName;
   }
 
-  List<FeatureInput> inputs(StructType schema, InferenceSpec spec, boolean textNumbers) {
+  public List<FeatureInput> inputs(StructType schema, InferenceSpec spec, boolean textNumbers) {
     Set<String> fed = new HashSet<>();
     List<FeatureInput> out = new ArrayList<>();
     if (spec.text() != null) {
@@ -179,7 +181,7 @@ final class SignatureBinder {
   }
 
   /** The columns a text job adds after the outputs: the truncation flag, and the null-text reason. */
-  static List<StructField> textFields(TextSpec text) {
+  public static List<StructField> textFields(TextSpec text) {
     if (text == null) {
       return List.of();
     }
@@ -229,7 +231,7 @@ final class SignatureBinder {
     return null;
   }
 
-  List<ResultOutput> outputs(InferenceSpec spec) {
+  public List<ResultOutput> outputs(InferenceSpec spec) {
     List<ResultOutput> out = new ArrayList<>();
     for (OutputMapping m : spec.outputs()) {
       String key = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_COLUMN, m.modelOutput());

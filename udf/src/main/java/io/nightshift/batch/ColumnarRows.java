@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -14,13 +14,13 @@ import org.apache.spark.sql.vectorized.ColumnarBatchRow;
  * #hasNext} moves past the end of its batch: callers holding rows stop at {@link #batchEnds}
  * and finish with them first. Not thread-safe: one per task.
  */
-final class ColumnarRows implements Iterator<InternalRow> {
+public final class ColumnarRows implements Iterator<InternalRow> {
   private final Iterator<ColumnarBatch> batches;
   private ColumnVector[] columns;
   private int rows;
   private int next;
 
-  ColumnarRows(Iterator<ColumnarBatch> batches) {
+  public ColumnarRows(Iterator<ColumnarBatch> batches) {
     this.batches = batches;
   }
 

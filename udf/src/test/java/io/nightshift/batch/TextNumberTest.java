@@ -1,4 +1,4 @@
-package io.nightshift.spark;
+package io.nightshift.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
