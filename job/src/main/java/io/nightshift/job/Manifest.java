@@ -57,6 +57,7 @@ final class Manifest {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run_id", config.run().id());
     m.put("run_date", config.run().date());
+    m.put("spark_version", SparkSession.active().version());
     m.put("status", status);
     if (!message.isEmpty()) {
       m.put("message", Redact.text(message));

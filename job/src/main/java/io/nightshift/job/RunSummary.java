@@ -17,7 +17,11 @@ record RunSummary(
     List<ExecutorSummary> executors,
     List<String> rejectFiles) {
 
-  /** What one executor JVM did and ran on. */
+  /**
+   * What one executor JVM did and ran on. {@code columnarTasks}: its tasks that read the scan's
+   * column batches in place (Parquet's vectorized reader); {@code rowsCopiedInBulk}: rows of those
+   * copied from the column vectors a block at a time ({@code TaskReport.rowsCopiedInBulk}).
+   */
   record ExecutorSummary(
       String executorId,
       int tasks,
@@ -27,7 +31,9 @@ record RunSummary(
       String fallbackReason,
       long sessionsCreated,
       long modelLoadMillis,
-      long modelFetches) {}
+      long modelFetches,
+      int columnarTasks,
+      long rowsCopiedInBulk) {}
 
   long rowsRejected() {
     return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
@@ -62,7 +68,9 @@ record RunSummary(
           last.fallbackReason(),
           rs.stream().mapToLong(TaskReport::sessionsCreatedInJvm).max().orElse(0),
           rs.stream().mapToLong(TaskReport::modelLoadMillis).max().orElse(0),
-          rs.stream().mapToLong(TaskReport::modelFetchesInJvm).max().orElse(0)));
+          rs.stream().mapToLong(TaskReport::modelFetchesInJvm).max().orElse(0),
+          (int) rs.stream().filter(TaskReport::columnarInput).count(),
+          rs.stream().mapToLong(TaskReport::rowsCopiedInBulk).sum()));
     });
     return new RunSummary(read, written, reasons, batches, bisections, nanos, executors, files);
   }
