@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.nightshift.arrow.Allocators;
+import io.nightshift.arrow.TensorBuffer;
 import io.nightshift.result.CtcDecoder;
+import ai.onnxruntime.OnnxJavaType;
+import org.apache.arrow.memory.BufferAllocator;
 import io.nightshift.samples.Samples;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +37,9 @@ class OcrLoopTest {
   private static OrtSession rec;
   private static OrtSession cls;
   private static List<Line> lines;
+  /** Each line upright (after the classifier), in truth order. */
+  private static List<DecodedImage> upright;
+  private static CtcDecoder ctc;
 
   @BeforeAll
   static void run() throws Exception {
@@ -42,11 +49,12 @@ class OcrLoopTest {
       rec = env.createSession(Samples.ocrRecModel().toString(), options);
       cls = env.createSession(Samples.ocrClsModel().toString(), options);
     }
-    CtcDecoder ctc = CtcDecoder.paddle(Samples.ocrKeys());
+    ctc = CtcDecoder.paddle(Samples.ocrKeys());
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     ImageTensorSpec clsSpec = ImageTensorSpec.paddleClassifier();
     ImageTensorSpec recSpec = ImageTensorSpec.paddleRecognition(3200);
     lines = new ArrayList<>();
+    upright = new ArrayList<>();
     List<String> truth = Files.readAllLines(Samples.ocrLinesTruth(), StandardCharsets.UTF_8);
     for (String record : truth.subList(1, truth.size())) {
       String[] f = fields(record);
@@ -60,6 +68,7 @@ class OcrLoopTest {
       if (angle == 180) {
         image = ExifOrientation.apply(image, 3);
       }
+      upright.add(image);
       int width = recSpec.tensorWidth(image);
       float[] recProbs = runOne(rec, recSpec, image, width);
       int steps = recProbs.length / ctc.classes();
@@ -133,6 +142,94 @@ class OcrLoopTest {
     assertThat(exact).isGreaterThanOrEqualTo(25);
     assertThat(trimmedEdits).isZero();
   }
+
+  /**
+   * The lines whose own tensor width is the minimum, 320, batched together at 320: no row is
+   * padded more than at batch 1. Measured: the same text and confidences equal to 1e-5 — the
+   * batch dimension itself does not change a row's result.
+   */
+  @Test
+  void aBatchOfEqualWidthsReadsAsBatchOne() throws Exception {
+    ImageTensorSpec spec = ImageTensorSpec.paddleRecognition(3200);
+    List<Integer> rows = new ArrayList<>();
+    for (int i = 0; i < upright.size(); i++) {
+      if (spec.tensorWidth(upright.get(i)) == 320) {
+        rows.add(i);
+      }
+    }
+    assertThat(rows).hasSizeGreaterThanOrEqualTo(5);
+    Batch batch = batch(spec, rows);
+    assertThat(batch.width).isEqualTo(320);
+    for (int r = 0; r < rows.size(); r++) {
+      Line alone = lines.get(rows.get(r));
+      assertThat(batch.decoded.get(r).text()).as(alone.path).isEqualTo(alone.decoded.text());
+      assertThat(batch.decoded.get(r).confidence())
+          .as(alone.path)
+          .isCloseTo(alone.decoded.confidence(), org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  /**
+   * All 40 upright lines in one batch at the widest line's width (709): most rows are padded
+   * further right than at batch 1. Measured: the text without outer spaces is the same for all
+   * 40, but 8 lines gain a space in the padding (e.g. {@code 今天的天气很好} → {@code 今天的天气很好 },
+   * confidence 0.9993 → 0.9393) and the other 32 move by up to 0.04 in confidence. The recognizer
+   * sees the padding, so a row's result depends on its batch's width: to match batch 1, a batch
+   * may only hold images of one tensor width.
+   */
+  @Test
+  void paddingToAWiderBatchChangesResults() throws Exception {
+    ImageTensorSpec spec = ImageTensorSpec.paddleRecognition(3200);
+    List<Integer> all = new ArrayList<>();
+    for (int i = 0; i < upright.size(); i++) {
+      all.add(i);
+    }
+    Batch batch = batch(spec, all);
+    assertThat(batch.width).isEqualTo(709);
+    int differ = 0;
+    for (int i = 0; i < all.size(); i++) {
+      Line alone = lines.get(i);
+      CtcDecoder.Decoded batched = batch.decoded.get(i);
+      assertThat(batched.text().strip()).as(alone.path).isEqualTo(alone.decoded.text().strip());
+      if (!batched.text().equals(alone.decoded.text())) {
+        differ++;
+        System.out.printf(
+            "[ocr] %s alone '%s' %.4f, in the batch '%s' %.4f%n",
+            alone.path, alone.decoded.text(), alone.decoded.confidence(), batched.text(),
+            batched.confidence());
+      }
+    }
+    System.out.printf("[ocr] batch of 40 at width %d: %d lines read differently%n", batch.width, differ);
+    assertThat(differ).isBetween(1, 8);
+  }
+
+  /** The rec model over {@code rows} of {@link #upright} in one batch, via ImageBatchWriter. */
+  private static Batch batch(ImageTensorSpec spec, List<Integer> rows) throws Exception {
+    ImageBatchWriter writer = new ImageBatchWriter(spec);
+    List<DecodedImage> images = rows.stream().map(upright::get).toList();
+    int width = writer.batchWidth(images);
+    List<CtcDecoder.Decoded> decoded = new ArrayList<>();
+    try (BufferAllocator allocator = Allocators.child("ocr-loop-test");
+        TensorBuffer buffer = new TensorBuffer(allocator, OnnxJavaType.FLOAT, images.size(), 1)) {
+      long[] dims = writer.fill(buffer, images);
+      assertThat(dims).containsExactly(3, 48, width);
+      try (OnnxTensor x = buffer.tensor(env, 0, images.size(), dims);
+          OrtSession.Result result = rec.run(Map.of("x", x))) {
+        OnnxTensor out = (OnnxTensor) result.get(0);
+        long[] shape = out.getInfo().getShape();
+        assertThat(shape[0]).isEqualTo(images.size());
+        assertThat(shape[2]).isEqualTo(ctc.classes());
+        FloatBuffer probs = out.getFloatBuffer();
+        int steps = (int) shape[1];
+        for (int i = 0; i < images.size(); i++) {
+          decoded.add(ctc.decode(probs, i * steps * ctc.classes(), steps));
+        }
+      }
+    }
+    return new Batch(width, decoded);
+  }
+
+  private record Batch(int width, List<CtcDecoder.Decoded> decoded) {}
 
   /** Edit distance over code points (insertions, deletions, substitutions cost 1). */
   static int levenshtein(String a, String b) {
