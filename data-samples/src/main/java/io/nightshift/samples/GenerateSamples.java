@@ -5,6 +5,10 @@ import io.nightshift.samples.onnx.ExternalDataMlp;
 import io.nightshift.samples.onnx.GatherModel;
 import io.nightshift.samples.onnx.Mlp;
 import io.nightshift.samples.onnx.MlpGenerator;
+import io.nightshift.samples.ocr.OcrModels;
+import io.nightshift.samples.ocr.TextFonts;
+import io.nightshift.samples.ocr.TextLines;
+import io.nightshift.samples.ocr.TextPages;
 import io.nightshift.samples.penguins.PenguinsClassifier;
 import io.nightshift.samples.penguins.PenguinsTable;
 import java.io.IOException;
@@ -28,6 +32,8 @@ public final class GenerateSamples {
     if (args.length != 2) {
       throw new IllegalArgumentException("usage: GenerateSamples SAMPLES_DIR NPM_DIR");
     }
+    // The OCR samples are drawn with Java2D off-screen: no display is needed or wanted.
+    System.setProperty("java.awt.headless", "true");
     Path samples = Paths.get(args[0]).toAbsolutePath().normalize();
     Path npm = Paths.get(args[1]).toAbsolutePath().normalize();
     for (SampleGenerator step : steps(samples, npm)) {
@@ -38,6 +44,8 @@ public final class GenerateSamples {
   /** Every step, in the order they run. */
   static List<SampleGenerator> steps(Path samples, Path npm) {
     Path penguins = npm.resolve(Layout.NPM_PENGUINS_JSON);
+    TextFonts fonts =
+        new TextFonts(npm.resolve(Layout.NPM_DEJAVU_SANS), npm.resolve(Layout.NPM_NOTO_SANS_SC));
     return List.of(
         new PenguinsTable(
             penguins, samples.resolve(Layout.PENGUINS_CSV), samples.resolve(Layout.PENGUINS_JSONL)),
@@ -53,7 +61,16 @@ public final class GenerateSamples {
             samples.resolve(Layout.MLP_EXTERNAL),
             samples.resolve(Layout.MLP_EXTERNAL_DATA)),
         new GatherModel(samples.resolve(Layout.FAULTY_GATHER)),
-        new MailCorpus(npm.resolve(Layout.NPM_SPAM_ASSASSIN_DATA), samples.resolve(Layout.MAILS)));
+        new MailCorpus(npm.resolve(Layout.NPM_SPAM_ASSASSIN_DATA), samples.resolve(Layout.MAILS)),
+        new OcrModels(
+            npm.resolve(Layout.NPM_OCR_ASSETS),
+            List.of(
+                samples.resolve(Layout.OCR_REC_MODEL),
+                samples.resolve(Layout.OCR_CLS_MODEL),
+                samples.resolve(Layout.OCR_DET_MODEL),
+                samples.resolve(Layout.OCR_KEYS))),
+        new TextLines(fonts, samples.resolve(Layout.OCR_KEYS), samples.resolve(Layout.OCR_LINES_DIR)),
+        new TextPages(fonts, samples.resolve(Layout.OCR_KEYS), samples.resolve(Layout.OCR_PAGES_DIR)));
   }
 
   private static void run(SampleGenerator step) throws IOException {

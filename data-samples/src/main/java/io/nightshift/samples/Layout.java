@@ -28,8 +28,21 @@ final class Layout {
 
   static final String MAILS = "mail/mails.jsonl";
 
+  static final String OCR_REC_MODEL = "ocr/models/ch_PP-OCRv4_rec_infer.onnx";
+  static final String OCR_CLS_MODEL = "ocr/models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
+  static final String OCR_DET_MODEL = "ocr/models/ch_PP-OCRv4_det_infer.onnx";
+  static final String OCR_KEYS = "ocr/models/ppocr_keys_v1.txt";
+  static final String OCR_LINES_DIR = "ocr/lines";
+  static final String OCR_LINES_TRUTH = "ocr/lines/truth.csv";
+  static final String OCR_PAGES_DIR = "ocr/pages";
+  static final String OCR_PAGES_TRUTH = "ocr/pages/truth.csv";
+
   /** Inside the npm folder: where each package's tarball is unpacked (see the pom). */
   static final String NPM_PENGUINS_JSON = "vega-datasets/package/data/penguins.json";
 
   static final String NPM_SPAM_ASSASSIN_DATA = "spam-assassin/package/data";
+
+  static final String NPM_OCR_ASSETS = "ocr-models/package/assets";
+  static final String NPM_NOTO_SANS_SC = "noto-sans-sc/package/400Regular/NotoSansSC_400Regular.ttf";
+  static final String NPM_DEJAVU_SANS = "dejavu-fonts/package/ttf/DejaVuSans.ttf";
 }

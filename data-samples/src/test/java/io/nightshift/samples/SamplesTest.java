@@ -29,7 +29,13 @@ class SamplesTest {
         Samples::minilmFp32Tokenizer,
         Samples::minilmInt8Model,
         Samples::minilmInt8Tokenizer,
-        Samples::mails);
+        Samples::mails,
+        Samples::ocrRecModel,
+        Samples::ocrClsModel,
+        Samples::ocrDetModel,
+        Samples::ocrKeys,
+        Samples::ocrLinesTruth,
+        Samples::ocrPagesTruth);
   }
 
   @ParameterizedTest
@@ -45,6 +51,8 @@ class SamplesTest {
     List<Path> written =
         GenerateSamples.steps(Samples.dir(), Path.of("npm")).stream()
             .flatMap(step -> step.outputs().stream())
+            // The rendered OCR images are reached through their truth.csv, not one accessor each.
+            .filter(path -> !path.toString().matches(".*\\.(png|jpg)$"))
             .toList();
     List<Path> read = accessors().map(Supplier::get).toList();
     assertThat(read).containsAll(written);

@@ -12,6 +12,14 @@ public enum RejectReason {
   NOT_A_NUMBER,
   /** A text to tokenize is null or empty. */
   EMPTY_TEXT,
+  /** An image's bytes are null or zero-length. */
+  IMAGE_EMPTY,
+  /** An image's data ends early (a cut-off download or copy): its header reads, its pixels do not. */
+  IMAGE_TRUNCATED,
+  /** The bytes are not an image any reader knows, or a reader fails on them. */
+  IMAGE_UNDECODABLE,
+  /** An image's header declares more pixels than the limit (a decompression bomb, say). */
+  IMAGE_TOO_LARGE,
   /** ONNX Runtime failed on this row alone. */
   MODEL_ERROR;
 
