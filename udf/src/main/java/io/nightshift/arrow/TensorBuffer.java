@@ -22,12 +22,15 @@ public final class TensorBuffer implements AutoCloseable {
   private final int elementSize;
   private ArrowBuf buf;
   private int width;
+  /** The rows this buffer was made for: a reshape keeps room for at least these. */
+  private final int rows;
 
   public TensorBuffer(BufferAllocator allocator, OnnxJavaType type, int rows, int width) {
     this.allocator = allocator;
     this.type = type;
     this.elementSize = elementSize(type);
     this.width = width;
+    this.rows = Math.max(1, rows);
     this.buf = allocator.buffer((long) Math.max(1, rows) * Math.max(1, width) * elementSize);
   }
 
@@ -41,10 +44,13 @@ public final class TensorBuffer implements AutoCloseable {
     return width;
   }
 
-  /** Sets the row width for the next batch (variable-length inputs), growing the buffer if needed. */
+  /**
+   * Sets the row width for the next batch (variable-length inputs), growing the buffer if needed
+   * (its content is then lost), with room for {@code rows} rows and at least those it was made for.
+   */
   public void reshape(int rows, int newWidth) {
     this.width = newWidth;
-    ensureCapacity((long) rows * newWidth * elementSize);
+    ensureCapacity((long) Math.max(rows, this.rows) * newWidth * elementSize);
   }
 
   private void ensureCapacity(long bytes) {
