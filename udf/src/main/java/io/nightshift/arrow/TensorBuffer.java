@@ -21,6 +21,8 @@ public final class TensorBuffer implements AutoCloseable {
   private final OnnxJavaType type;
   private final int elementSize;
   private ArrowBuf buf;
+  /** A string input's values, row-major (ONNX Runtime copies strings in; they have no Arrow form). */
+  private String[] strings;
   private int width;
 
   public TensorBuffer(BufferAllocator allocator, OnnxJavaType type, int rows, int width) {
@@ -29,6 +31,9 @@ public final class TensorBuffer implements AutoCloseable {
     this.elementSize = elementSize(type);
     this.width = width;
     this.buf = allocator.buffer((long) Math.max(1, rows) * Math.max(1, width) * elementSize);
+    if (type == OnnxJavaType.STRING) {
+      this.strings = new String[Math.max(1, rows) * Math.max(1, width)];
+    }
   }
 
   /** The tensor element type. */
@@ -45,6 +50,9 @@ public final class TensorBuffer implements AutoCloseable {
   public void reshape(int rows, int newWidth) {
     this.width = newWidth;
     ensureCapacity((long) rows * newWidth * elementSize);
+    if (strings != null && strings.length < rows * newWidth) {
+      strings = new String[rows * newWidth];
+    }
   }
 
   private void ensureCapacity(long bytes) {
@@ -65,6 +73,11 @@ public final class TensorBuffer implements AutoCloseable {
 
   public void putLong(int row, int col, long v) {
     buf.setLong(((long) row * width + col) * 8L, v);
+  }
+
+  /** Sets a string input's value at ({@code row}, {@code col}). */
+  public void putString(int row, int col, String v) {
+    strings[row * width + col] = v;
   }
 
   public void putInt(int row, int col, int v) {
@@ -89,6 +102,10 @@ public final class TensorBuffer implements AutoCloseable {
 
   /** Copies row {@code from} over row {@code to} (different rows). */
   public void moveRow(int from, int to) {
+    if (strings != null) {
+      System.arraycopy(strings, from * width, strings, to * width, width);
+      return;
+    }
     long rowBytes = (long) width * elementSize;
     buf.setBytes(to * rowBytes, buf, from * rowBytes, rowBytes);
   }
@@ -127,11 +144,14 @@ public final class TensorBuffer implements AutoCloseable {
   public OnnxTensor tensor(OrtEnvironment env, int from, int to, long[] dimsAfterBatch) {
     long start = (long) from * width * elementSize;
     long length = (long) (to - from) * width * elementSize;
-    ByteBuffer bytes = buf.nioBuffer(start, (int) length).order(ByteOrder.nativeOrder());
     long[] shape = new long[dimsAfterBatch.length + 1];
     shape[0] = to - from;
     System.arraycopy(dimsAfterBatch, 0, shape, 1, dimsAfterBatch.length);
     try {
+      ByteBuffer bytes = type == OnnxJavaType.STRING ? null : buf.nioBuffer(start, (int) length).order(ByteOrder.nativeOrder());
+      if (type == OnnxJavaType.STRING) {
+        return OnnxTensor.createTensor(env, java.util.Arrays.copyOfRange(strings, from * width, to * width), shape);
+      }
       return switch (type) {
         case FLOAT -> OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
         case DOUBLE -> OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
@@ -155,6 +175,7 @@ public final class TensorBuffer implements AutoCloseable {
 
   private static int elementSize(OnnxJavaType type) {
     return switch (type) {
+      case STRING -> 0;
       case FLOAT, INT32 -> 4;
       case DOUBLE, INT64 -> 8;
       default -> throw new IllegalArgumentException("unsupported tensor type " + type);
