@@ -114,6 +114,23 @@ public final class Samples {
     return dir().resolve(Layout.FAULTY_GATHER);
   }
 
+  // ---- ONNX-ML exports (sklearn-onnx, onnxmltools shapes) -------------------------------------
+
+  /** {@link io.nightshift.samples.onnx.LinearPipelineModel}: string + floats, label and ZipMap. */
+  public static Path linearPipeline() {
+    return dir().resolve(Layout.LINEAR_PIPELINE);
+  }
+
+  /** {@link io.nightshift.samples.onnx.TreeEnsembleModel}: float [N, 4], int64 label and ZipMap. */
+  public static Path treeEnsemble() {
+    return dir().resolve(Layout.TREE_ENSEMBLE);
+  }
+
+  /** {@link io.nightshift.samples.onnx.FixedBatchRegressor}: float [1, 4] to float [1, 1]. */
+  public static Path fixedBatchRegressor() {
+    return dir().resolve(Layout.FIXED_BATCH_REGRESSOR);
+  }
+
   // ---- all-MiniLM-L6-v2 (langchain4j jars on Maven Central) ----------------------------------
 
   /** all-MiniLM-L6-v2, float32. */

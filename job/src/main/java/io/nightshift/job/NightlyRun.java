@@ -12,6 +12,7 @@ import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobProperties;
 import io.nightshift.accuracy.AccuracyCheck;
 import io.nightshift.accuracy.AccuracyReport;
+import io.nightshift.quality.ColumnNames;
 import io.nightshift.spark.Predictor;
 import io.nightshift.spark.ScoreOptions;
 import java.util.ArrayList;
@@ -84,6 +85,11 @@ final class NightlyRun {
       options = options.parsingTextNumbers();
     }
     StructType schema = castBack(predictor.resultSchema(input.schema(), options), read.declaredNumeric());
+    List<ColumnNames.Named> quarantined = new ArrayList<>();
+    pass.forEach(c -> quarantined.add(new ColumnNames.Named(c, JobProperties.OUTPUT_PASS_THROUGH)));
+    ColumnNames.QUARANTINE.forEach(c -> quarantined.add(new ColumnNames.Named(c, "the quarantine itself")));
+    ColumnNames.checkDistinct(spark.sessionState().conf(), "the quarantine (" + JobProperties.OUTPUT_REJECTED_PATH + ")",
+        quarantined);
     predictor.checkSampledArrays(input, options, SAMPLED_ROWS);
     List<String> columns = Arrays.asList(schema.fieldNames());
     for (String p : config.output().partitionBy()) {

@@ -21,6 +21,8 @@ public final class TensorBuffer implements AutoCloseable {
   private final OnnxJavaType type;
   private final int elementSize;
   private ArrowBuf buf;
+  /** A string input's values, row-major (ONNX Runtime copies strings in; they have no Arrow form). */
+  private String[] strings;
   private int width;
   /** The rows this buffer was made for: a reshape keeps room for at least these. */
   private final int rows;
@@ -32,6 +34,9 @@ public final class TensorBuffer implements AutoCloseable {
     this.width = width;
     this.rows = Math.max(1, rows);
     this.buf = allocator.buffer((long) Math.max(1, rows) * Math.max(1, width) * elementSize);
+    if (type == OnnxJavaType.STRING) {
+      this.strings = new String[Math.max(1, rows) * Math.max(1, width)];
+    }
   }
 
   /** The tensor element type. */
@@ -50,7 +55,11 @@ public final class TensorBuffer implements AutoCloseable {
    */
   public void reshape(int rows, int newWidth) {
     this.width = newWidth;
-    ensureCapacity((long) Math.max(rows, this.rows) * newWidth * elementSize);
+    int room = Math.max(rows, this.rows);
+    ensureCapacity((long) room * newWidth * elementSize);
+    if (strings != null && strings.length < room * newWidth) {
+      strings = new String[room * newWidth];
+    }
   }
 
   private void ensureCapacity(long bytes) {
@@ -71,6 +80,11 @@ public final class TensorBuffer implements AutoCloseable {
 
   public void putLong(int row, int col, long v) {
     buf.setLong(((long) row * width + col) * 8L, v);
+  }
+
+  /** Sets a string input's value at ({@code row}, {@code col}). */
+  public void putString(int row, int col, String v) {
+    strings[row * width + col] = v;
   }
 
   public void putInt(int row, int col, int v) {
@@ -95,6 +109,10 @@ public final class TensorBuffer implements AutoCloseable {
 
   /** Copies row {@code from} over row {@code to} (different rows). */
   public void moveRow(int from, int to) {
+    if (strings != null) {
+      System.arraycopy(strings, from * width, strings, to * width, width);
+      return;
+    }
     long rowBytes = (long) width * elementSize;
     buf.setBytes(to * rowBytes, buf, from * rowBytes, rowBytes);
   }
@@ -133,11 +151,14 @@ public final class TensorBuffer implements AutoCloseable {
   public OnnxTensor tensor(OrtEnvironment env, int from, int to, long[] dimsAfterBatch) {
     long start = (long) from * width * elementSize;
     long length = (long) (to - from) * width * elementSize;
-    ByteBuffer bytes = buf.nioBuffer(start, (int) length).order(ByteOrder.nativeOrder());
     long[] shape = new long[dimsAfterBatch.length + 1];
     shape[0] = to - from;
     System.arraycopy(dimsAfterBatch, 0, shape, 1, dimsAfterBatch.length);
     try {
+      ByteBuffer bytes = type == OnnxJavaType.STRING ? null : buf.nioBuffer(start, (int) length).order(ByteOrder.nativeOrder());
+      if (type == OnnxJavaType.STRING) {
+        return OnnxTensor.createTensor(env, java.util.Arrays.copyOfRange(strings, from * width, to * width), shape);
+      }
       return switch (type) {
         case FLOAT -> OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
         case DOUBLE -> OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
@@ -161,6 +182,7 @@ public final class TensorBuffer implements AutoCloseable {
 
   private static int elementSize(OnnxJavaType type) {
     return switch (type) {
+      case STRING -> 0;
       case FLOAT, INT32 -> 4;
       case DOUBLE, INT64 -> 8;
       default -> throw new IllegalArgumentException("unsupported tensor type " + type);

@@ -125,7 +125,9 @@ public final class RowReader {
     for (int i = 0; i < inputs.size(); i++) {
       FeatureInput in = inputs.get(i);
       Rejection r =
-          in.arrayColumn()
+          in.type() == ai.onnxruntime.OnnxJavaType.STRING
+              ? readStrings(row, slot, in, buffers[i])
+              : in.arrayColumn()
               ? readArray(row, slot, i, in, batchCapacity)
               : readScalars(row, slot, in, buffers[i]);
       if (r != null) {
@@ -175,6 +177,19 @@ public final class RowReader {
           "column '" + col.name() + "' holds '" + TextNumber.shorten(s) + "', not a number");
     }
     return exact(buf, slot, c, v, col, in);
+  }
+
+  /** A string input: the columns' text as it is (categories are matched exactly by the model). */
+  private static Rejection readStrings(InternalRow row, int slot, FeatureInput in, TensorBuffer buf) {
+    List<FeatureColumn> cols = in.columns();
+    for (int c = 0; c < cols.size(); c++) {
+      FeatureColumn col = cols.get(c);
+      if (row.isNullAt(col.ordinal())) {
+        return new Rejection(RejectReason.NULL_FEATURE, "column '" + col.name() + "' is null");
+      }
+      buf.putString(slot, c, row.getUTF8String(col.ordinal()).toString());
+    }
+    return null;
   }
 
   private Rejection readArray(InternalRow row, int slot, int i, FeatureInput in, int capacity) {

@@ -67,9 +67,15 @@ public final class SignatureBinder {
             "%s: model %s has no input '%s' (its inputs: %s)",
             key, modelName, m.modelInput(), signature.inputs().keySet());
       }
+      if (t.type() == OnnxJavaType.STRING) {
+        fed.add(m.modelInput());
+        out.add(stringInput(schema, m, t, key));
+        continue;
+      }
       if (!TensorBuffer.supports(t.type())) {
         throw NightshiftException.invalid(
-            "%s: model input '%s' is %s; numeric columns can feed float, double, int64 or int32 inputs",
+            "%s: model input '%s' is %s; numeric columns can feed float, double, int64 or int32 inputs,"
+                + " string columns string inputs",
             key, m.modelInput(), t.type());
       }
       fed.add(m.modelInput());
@@ -157,6 +163,41 @@ public final class SignatureBinder {
           first, fixed);
     }
     return (int) fixed;
+  }
+
+  /**
+   * A string input (e.g. the categories an sklearn pipeline one-hot or label encodes in the graph),
+   * fed by string columns: one column for a [batch] or [batch, 1] input, n columns for [batch, n].
+   */
+  private static FeatureInput stringInput(StructType schema, InputMapping m, TensorSpec t, String key) {
+    List<FeatureColumn> columns = new ArrayList<>();
+    for (String c : m.columns()) {
+      int ordinal;
+      try {
+        ordinal = schema.fieldIndex(c);
+      } catch (IllegalArgumentException e) {
+        throw NightshiftException.invalid(
+            "%s: column '%s' is not in the input (its columns: %s)", key, c, String.join(", ", schema.fieldNames()));
+      }
+      DataType type = schema.fields()[ordinal].dataType();
+      if (type != DataTypes.StringType) {
+        throw NightshiftException.invalid(
+            "%s: column '%s' is %s; model input '%s' holds strings and is fed by string columns",
+            key, c, type.simpleString(), m.modelInput());
+      }
+      columns.add(new FeatureColumn(c, ordinal, FeatureColumn.Kind.STRING));
+    }
+    long[] shape = t.shape();
+    int n = columns.size();
+    if (shape.length == 1 && n == 1) {
+      return new FeatureInput(m.modelInput(), t.type(), columns, 1, new long[0]);
+    }
+    if (shape.length == 2 && (shape[1] < 0 || shape[1] == n)) {
+      return new FeatureInput(m.modelInput(), t.type(), columns, n, new long[] {n});
+    }
+    throw NightshiftException.invalid(
+        "%s: model input '%s' has shape %s; %d string column(s) feed a [batch] or [batch, %d] input",
+        key, m.modelInput(), Arrays.toString(shape), n, n);
   }
 
   /** The model inputs the tokenizer feeds: ids, and the mask and type ids where the model has them. */
@@ -270,16 +311,31 @@ public final class SignatureBinder {
             "%s: model %s has no output '%s' (its outputs: %s)",
             key, modelName, m.modelOutput(), signature.outputs().keySet());
       }
+      if (t.kind() == ModelSignature.Kind.SEQUENCE_OF_MAPS) {
+        out.add(mapOutput(m, t, key, spec));
+        continue;
+      }
+      if (t.kind() != ModelSignature.Kind.TENSOR) {
+        throw NightshiftException.invalid(
+            "%s: model output '%s' is %s; supported: tensors, and sequences of maps (ZipMap)",
+            key, m.modelOutput(), t.typeName());
+      }
       int rank = t.shape().length;
       DataType element = switch (t.type()) {
-        case FLOAT -> DataTypes.FloatType;
+        case FLOAT, FLOAT16 -> DataTypes.FloatType;
         case DOUBLE -> DataTypes.DoubleType;
         case INT64 -> DataTypes.LongType;
         case INT32 -> DataTypes.IntegerType;
+        case STRING -> DataTypes.StringType;
         default -> throw NightshiftException.invalid(
-            "%s: model output '%s' is %s; supported: float, double, int64, int32",
+            "%s: model output '%s' is %s; supported: float, float16, double, int64, int32, string",
             key, m.modelOutput(), t.type());
       };
+      if (t.type() == OnnxJavaType.STRING && (m.post() != PostStep.NONE || m.normalize() != Normalize.NONE)) {
+        throw NightshiftException.invalid(
+            "%s: model output '%s' holds strings; it is written as it is (post: none)",
+            JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput()), m.modelOutput());
+      }
       TextSpec text = spec.text();
       String postKey = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput());
       boolean tokenLevel = text != null && m.post() == PostStep.NONE && rank == 3;
@@ -301,7 +357,7 @@ public final class SignatureBinder {
             m.modelOutput(), t.type(), Arrays.toString(t.shape()));
       }
       if (m.post() != PostStep.NONE && !m.post().pools()) {
-        if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE) {
+        if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE && t.type() != OnnxJavaType.FLOAT16) {
           throw NightshiftException.invalid(
               "%s: post-step %s needs a float output, '%s' is %s",
               JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput()),
@@ -342,6 +398,52 @@ public final class SignatureBinder {
       out.add(new ResultOutput(m, t.type(), rank, fields));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * A ZipMap output, {@code seq(map(int64 | string, float))}: as a {@code map<bigint | string,
+   * float>} column, or through argmax / top-k, which give the keys of the highest values (the
+   * map's keys are the class labels).
+   */
+  private static ResultOutput mapOutput(OutputMapping m, TensorSpec t, String key, InferenceSpec spec) {
+    String postKey = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput());
+    DataType keyType = switch (t.keyType()) {
+      case INT64 -> DataTypes.LongType;
+      case STRING -> DataTypes.StringType;
+      default -> throw NightshiftException.invalid(
+          "%s: model output '%s' is %s; supported map keys: int64, string", key, m.modelOutput(), t.typeName());
+    };
+    if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s; supported map values: float, double", key, m.modelOutput(), t.typeName());
+    }
+    if (m.post() != PostStep.NONE && m.post() != PostStep.ARGMAX && m.post() != PostStep.TOP_K) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s; it takes post: none, argmax or top-k, not %s",
+          postKey, m.modelOutput(), t.typeName(), m.post().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+    if (m.normalize() != Normalize.NONE) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s and cannot be normalized",
+          JobProperties.forName(JobProperties.INFERENCE_OUTPUT_NORMALIZE, m.modelOutput()), m.modelOutput(),
+          t.typeName());
+    }
+    if (!m.labels().isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s: its keys are the labels, so labels are not set",
+          JobProperties.forName(JobProperties.INFERENCE_OUTPUT_LABELS, m.modelOutput()), m.modelOutput(),
+          t.typeName());
+    }
+    boolean nullable = spec.text() != null && spec.text().empty() == EmptyTextPolicy.NULL;
+    StructField[] fields = switch (m.post()) {
+      case ARGMAX -> new StructField[] {field(m.column(), keyType, nullable)};
+      case TOP_K -> new StructField[] {
+          field(m.column(), DataTypes.createArrayType(keyType, false), nullable),
+          field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
+      default -> new StructField[] {
+          field(m.column(), DataTypes.createMapType(keyType, DataTypes.FloatType, false), nullable)};
+    };
+    return new ResultOutput(m, t.type(), 1, fields, ModelSignature.Kind.SEQUENCE_OF_MAPS, t.keyType());
   }
 
   private static StructField field(String name, DataType type) {

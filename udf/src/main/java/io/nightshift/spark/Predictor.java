@@ -20,6 +20,7 @@ import io.nightshift.model.optimize.OptimizeReport;
 import io.nightshift.onnx.Device;
 import io.nightshift.onnx.ScoringSession;
 import io.nightshift.onnx.SessionFactory;
+import io.nightshift.quality.ColumnNames;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -404,6 +405,7 @@ public final class Predictor {
     List<ResultOutput> outputs = binder.outputs(inference);
     int[] pass = new int[options.passThrough().size()];
     List<StructField> fields = new ArrayList<>();
+    List<ColumnNames.Named> names = new ArrayList<>();
     for (int i = 0; i < pass.length; i++) {
       String c = options.passThrough().get(i);
       try {
@@ -414,11 +416,21 @@ public final class Predictor {
             c, String.join(", ", schema.fieldNames()));
       }
       fields.add(schema.fields()[pass[i]]);
+      names.add(new ColumnNames.Named(c, JobProperties.OUTPUT_PASS_THROUGH));
     }
     for (ResultOutput o : outputs) {
       fields.addAll(List.of(o.fields()));
+      for (StructField f : o.fields()) {
+        names.add(new ColumnNames.Named(f.name(),
+            JobProperties.forName(JobProperties.INFERENCE_OUTPUT_COLUMN, o.mapping().modelOutput())));
+      }
     }
-    fields.addAll(SignatureBinder.textFields(inference.text()));
+    for (StructField f : SignatureBinder.textFields(inference.text())) {
+      fields.add(f);
+      names.add(new ColumnNames.Named(f.name(), f.name().equals(inference.text().truncatedColumn())
+          ? JobProperties.INFERENCE_TEXT_TRUNCATED_COLUMN : JobProperties.INFERENCE_TEXT_REASON_COLUMN));
+    }
+    ColumnNames.checkDistinct(spark.sessionState().conf(), "the output", names);
     return new Binding(inputs, outputs, pass, new StructType(fields.toArray(StructField[]::new)));
   }
 
