@@ -126,12 +126,16 @@ final class NightlyRun {
     return new StructType(fields);
   }
 
-  /** Casts the text-read numeric columns among {@code rows}' columns back to their declared types. */
+  /**
+   * Casts the text-read numeric columns among {@code rows}' columns back to their declared types. A
+   * text the declared type cannot hold (99999999999999999999 for a BIGINT) becomes null there; its
+   * row is rejected on its way into the model, and the quarantine's input_json keeps the text.
+   */
   private static Dataset<Row> castBack(Dataset<Row> rows, Map<String, DataType> declared) {
     for (String c : rows.columns()) {
       DataType t = declared.get(c);
       if (t != null) {
-        rows = rows.withColumn(c, col("`" + c + "`").cast(t));
+        rows = rows.withColumn(c, col("`" + c + "`").try_cast(t));
       }
     }
     return rows;

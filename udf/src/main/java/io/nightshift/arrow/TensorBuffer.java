@@ -24,12 +24,15 @@ public final class TensorBuffer implements AutoCloseable {
   /** A string input's values, row-major (ONNX Runtime copies strings in; they have no Arrow form). */
   private String[] strings;
   private int width;
+  /** The rows this buffer was made for: a reshape keeps room for at least these. */
+  private final int rows;
 
   public TensorBuffer(BufferAllocator allocator, OnnxJavaType type, int rows, int width) {
     this.allocator = allocator;
     this.type = type;
     this.elementSize = elementSize(type);
     this.width = width;
+    this.rows = Math.max(1, rows);
     this.buf = allocator.buffer((long) Math.max(1, rows) * Math.max(1, width) * elementSize);
     if (type == OnnxJavaType.STRING) {
       this.strings = new String[Math.max(1, rows) * Math.max(1, width)];
@@ -46,12 +49,16 @@ public final class TensorBuffer implements AutoCloseable {
     return width;
   }
 
-  /** Sets the row width for the next batch (variable-length inputs), growing the buffer if needed. */
+  /**
+   * Sets the row width for the next batch (variable-length inputs), growing the buffer if needed
+   * (its content is then lost), with room for {@code rows} rows and at least those it was made for.
+   */
   public void reshape(int rows, int newWidth) {
     this.width = newWidth;
-    ensureCapacity((long) rows * newWidth * elementSize);
-    if (strings != null && strings.length < rows * newWidth) {
-      strings = new String[rows * newWidth];
+    int room = Math.max(rows, this.rows);
+    ensureCapacity((long) room * newWidth * elementSize);
+    if (strings != null && strings.length < room * newWidth) {
+      strings = new String[room * newWidth];
     }
   }
 

@@ -2,8 +2,16 @@ package io.nightshift.batch;
 
 import java.io.Serializable;
 
-/** One input column feeding a model input, with how its values are read from a row. */
-public record FeatureColumn(String name, int ordinal, Kind kind) implements Serializable {
+/**
+ * One input column feeding a model input, with how its values are read from a row. {@code
+ * precision} and {@code scale} are a DECIMAL column's (Spark needs them to read one), 0 otherwise.
+ */
+public record FeatureColumn(String name, int ordinal, Kind kind, int precision, int scale)
+    implements Serializable {
+
+  public FeatureColumn(String name, int ordinal, Kind kind) {
+    this(name, ordinal, kind, 0, 0);
+  }
 
   /** How the column's values are stored in Spark. */
   enum Kind {

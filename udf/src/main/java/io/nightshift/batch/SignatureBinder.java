@@ -139,6 +139,33 @@ public final class SignatureBinder {
   }
 
   /**
+   * The batch size the model's inputs fix in their first dimension (a PyTorch export with a batch
+   * of 1, say), or 0 when it is dynamic. Scoring then feeds runs of exactly that many rows. Fails
+   * (exit 2) when two inputs fix different sizes.
+   */
+  public int fixedBatch() {
+    long fixed = 0;
+    String first = null;
+    for (TensorSpec t : signature.inputs().values()) {
+      if (t.shape().length == 0 || t.shape()[0] < 1) {
+        continue;
+      }
+      if (first != null && t.shape()[0] != fixed) {
+        throw NightshiftException.invalid(
+            "model %s: input '%s' fixes the batch at %d rows and input '%s' at %d; they must agree",
+            modelName, first, fixed, t.name(), t.shape()[0]);
+      }
+      first = t.name();
+      fixed = t.shape()[0];
+    }
+    if (fixed > Integer.MAX_VALUE / 2) {
+      throw NightshiftException.invalid("model %s: input '%s' fixes the batch at %d rows, too many", modelName,
+          first, fixed);
+    }
+    return (int) fixed;
+  }
+
+  /**
    * A string input (e.g. the categories an sklearn pipeline one-hot or label encodes in the graph),
    * fed by string columns: one column for a [batch] or [batch, 1] input, n columns for [batch, n].
    */
@@ -250,7 +277,9 @@ public final class SignatureBinder {
           "%s: column '%s' is %s; a mapped column must be numeric or an array of numbers%s",
           key, name, type.simpleString(), textNumbers ? " (or text holding numbers)" : "");
     }
-    return new FeatureColumn(name, ordinal, kind);
+    return type instanceof DecimalType d
+        ? new FeatureColumn(name, ordinal, kind, d.precision(), d.scale())
+        : new FeatureColumn(name, ordinal, kind);
   }
 
   private static FeatureColumn.Kind kind(DataType type, boolean textNumbers) {
@@ -350,6 +379,8 @@ public final class SignatureBinder {
       }
       DataType label = m.labels().isEmpty() ? DataTypes.IntegerType : DataTypes.StringType;
       boolean nullable = text != null && text.empty() == EmptyTextPolicy.NULL;
+      // Under non-finite pass, a row whose output holds NaN or an infinity has no argmax or top-k.
+      boolean noAnswer = nullable || spec.nonFinite() == io.nightshift.config.Enums.NonFinitePolicy.PASS;
       StructField[] fields = switch (m.post()) {
         case NONE -> new StructField[] {
             field(m.column(), rank == 1 ? element
@@ -359,10 +390,10 @@ public final class SignatureBinder {
             field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
         case SOFTMAX -> new StructField[] {
             field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
-        case ARGMAX -> new StructField[] {field(m.column(), label, nullable)};
+        case ARGMAX -> new StructField[] {field(m.column(), label, noAnswer)};
         case TOP_K -> new StructField[] {
-            field(m.column(), DataTypes.createArrayType(label, false), nullable),
-            field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
+            field(m.column(), DataTypes.createArrayType(label, false), noAnswer),
+            field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), noAnswer)};
       };
       out.add(new ResultOutput(m, t.type(), rank, fields));
     }

@@ -37,6 +37,32 @@ public final class TextNumber {
     }
   }
 
+  /**
+   * The exact value of {@code s} (trimmed), or null when it is not a plain decimal number. Never
+   * goes through {@code double}: 9007199254740993 stays 9007199254740993. The non-finite spellings
+   * are not numbers here; {@link #nonFinite} reads them.
+   */
+  static java.math.BigDecimal exact(String s) {
+    if (s.isEmpty() || !plainDecimal(s)) {
+      return null;
+    }
+    try {
+      return new java.math.BigDecimal(s);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** NaN or an infinity when {@code s} spells one, else null. */
+  static Double nonFinite(String s) {
+    return switch (s) {
+      case "NaN", "nan", "+NaN", "-NaN" -> Double.NaN;
+      case "Inf", "+Inf", "Infinity", "+Infinity", "inf", "+inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf", "-Infinity", "-inf" -> Double.NEGATIVE_INFINITY;
+      default -> null;
+    };
+  }
+
   /** Whether {@code v}, from {@link #parse}, means "not a number" (as opposed to NaN). */
   static boolean isNotANumber(double v) {
     return Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(INVALID);

@@ -7,10 +7,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtSession;
 import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig.OutputMapping;
 import io.nightshift.model.ModelSignature;
+import io.nightshift.quality.RejectReason;
+import io.nightshift.quality.Rejection;
 import io.nightshift.text.Pooling;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -50,16 +53,35 @@ public final class ResultWriter implements AutoCloseable {
   private final ColumnVector[] columns;
   /** Real tokens of each batch slot (text models), for pooling and token-level columns. */
   private int[] tokenCounts;
+  private final boolean rejectNonFinite;
+  /** Per run row: whether the output being written holds a NaN or infinity there (policy pass). */
+  private boolean[] nonFiniteRows = new boolean[0];
 
+  /** A writer that rejects rows with a non-finite output (inference.non-finite: reject). */
   public ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity) {
+    this(outputs, allocator, capacity, NonFinitePolicy.REJECT);
+  }
+
+  /**
+   * A writer for {@code capacity} slots. With {@code nonFinite} reject, a row whose float output
+   * holds NaN or an infinity is rejected ({@code non_finite_output}) before any post-step sees it;
+   * with pass, its raw values are written and argmax / top-k give null for it.
+   */
+  public ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity, NonFinitePolicy nonFinite) {
     this.outputs = outputs;
-    for (ResultOutput o : outputs) {
-      for (org.apache.spark.sql.types.StructField f : o.fields()) {
-        FieldVector v = create(f.name(), f.dataType(), allocator);
-        v.setInitialCapacity(capacity);
-        v.allocateNew();
-        vectors.add(v);
+    this.rejectNonFinite = nonFinite == NonFinitePolicy.REJECT;
+    try {
+      for (ResultOutput o : outputs) {
+        for (org.apache.spark.sql.types.StructField f : o.fields()) {
+          FieldVector v = create(f.name(), f.dataType(), allocator);
+          vectors.add(v);
+          v.setInitialCapacity(capacity);
+          v.allocateNew();
+        }
       }
+    } catch (RuntimeException e) {
+      close(); // the vectors made so far
+      throw e;
     }
     columns = vectors.stream().map(ArrowColumnVector::new).toArray(ColumnVector[]::new);
   }
@@ -125,8 +147,18 @@ public final class ResultWriter implements AutoCloseable {
     this.tokenCounts = counts;
   }
 
-  /** Writes the outputs of a run over batch slots [from, from + n). */
+  /** Writes the outputs of a run over batch slots [from, from + n); the run held those n rows. */
   public void write(OrtSession.Result result, int from, int n) {
+    write(result, from, n, n, null);
+  }
+
+  /**
+   * Writes the outputs of a run whose first {@code n} of {@code batchRows} rows are batch slots
+   * [from, from + n) (the rest padding for a model of fixed batch size). A row with a NaN or
+   * infinite float output gets its rejection in {@code failed[slot]} (policy reject; {@code failed}
+   * may then not be null); its slot is still written, and the caller drops it.
+   */
+  public void write(OrtSession.Result result, int from, int n, int batchRows, Rejection[] failed) {
     int v = 0;
     for (ResultOutput o : outputs) {
       OnnxValue value =
@@ -134,19 +166,20 @@ public final class ResultWriter implements AutoCloseable {
               .orElseThrow(() -> new NightshiftException(
                   "model output '%s' is missing from the run's result", o.mapping().modelOutput()));
       if (o.kind() == ModelSignature.Kind.SEQUENCE_OF_MAPS) {
-        writeMaps(o, (OnnxSequence) value, from, n, vectors.get(v),
+        writeMaps(o, (OnnxSequence) value, from, n, batchRows, vectors.get(v),
             o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null);
         v += o.fields().length;
         continue;
       }
       OnnxTensor tensor = (OnnxTensor) value;
       long[] shape = tensor.getInfo().getShape();
-      if (shape.length == 0 || shape[0] != n) {
+      if (shape.length == 0 || shape[0] != batchRows) {
         throw new NightshiftException(
             "model output '%s' has shape %s for a batch of %d rows; its first dimension must be the batch",
-            o.mapping().modelOutput(), java.util.Arrays.toString(shape), n);
+            o.mapping().modelOutput(), java.util.Arrays.toString(shape), batchRows);
       }
-      int perRow = (int) (tensor.getInfo().getNumElements() / Math.max(1, n));
+      int perRow = (int) (tensor.getInfo().getNumElements() / Math.max(1, batchRows));
+      checkFinite(o, tensor, perRow, from, n, failed);
       if (o.mapping().post().pools()) {
         writePooled(o.mapping(), tensor, from, n, (ListVector) vectors.get(v));
       } else if (o.mapping().post() == PostStep.NONE && o.tokenLevel()) {
@@ -157,9 +190,41 @@ public final class ResultWriter implements AutoCloseable {
         writeRaw(o, tensor, perRow, from, n, vectors.get(v));
       } else {
         writePost(o.mapping(), floats(tensor), perRow, from, n, vectors.get(v),
-            o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null);
+            o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null, nonFiniteRows);
       }
       v += o.fields().length;
+    }
+  }
+
+  /**
+   * Looks for NaN and infinities in each of the n rows of a float output, before any post-step:
+   * rejects those rows (policy reject), or marks them in {@link #nonFiniteRows} (policy pass).
+   */
+  private void checkFinite(ResultOutput o, OnnxTensor t, int perRow, int from, int n, Rejection[] failed) {
+    if (nonFiniteRows.length < n) {
+      nonFiniteRows = new boolean[n];
+    }
+    java.util.Arrays.fill(nonFiniteRows, 0, n, false);
+    OnnxJavaType type = t.getInfo().type;
+    if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16 && type != OnnxJavaType.DOUBLE) {
+      return;
+    }
+    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? t.getFloatBuffer() : null;
+    DoubleBuffer db = type == OnnxJavaType.DOUBLE ? t.getDoubleBuffer() : null;
+    for (int r = 0; r < n; r++) {
+      int base = r * perRow;
+      for (int j = 0; j < perRow; j++) {
+        double x = fb != null ? fb.get(base + j) : db.get(base + j);
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+          nonFiniteRows[r] = true;
+          if (rejectNonFinite && failed[from + r] == null) {
+            failed[from + r] = new Rejection(RejectReason.NON_FINITE_OUTPUT,
+                "model output '" + o.mapping().modelOutput() + "' is " + (fb != null ? Float.toString((float) x) : Double.toString(x))
+                    + " at index " + j);
+          }
+          break;
+        }
+      }
     }
   }
 
@@ -399,7 +464,7 @@ public final class ResultWriter implements AutoCloseable {
    * map column in key order, or through argmax / top-k as the keys of the highest values (ties go
    * to the smaller key).
    */
-  private static void writeMaps(ResultOutput o, OnnxSequence seq, int from, int n, FieldVector vec,
+  private static void writeMaps(ResultOutput o, OnnxSequence seq, int from, int n, int batchRows, FieldVector vec,
       FieldVector scores) {
     List<? extends OnnxValue> maps;
     try {
@@ -408,10 +473,10 @@ public final class ResultWriter implements AutoCloseable {
       throw new NightshiftException(e, "cannot read model output '%s': %s", o.mapping().modelOutput(), e.getMessage());
     }
     try {
-      if (maps.size() != n) {
+      if (maps.size() != batchRows) {
         throw new NightshiftException(
             "model output '%s' holds %d maps for a batch of %d rows; it must hold one per row",
-            o.mapping().modelOutput(), maps.size(), n);
+            o.mapping().modelOutput(), maps.size(), batchRows);
       }
       for (int r = 0; r < n; r++) {
         java.util.TreeMap<Object, Float> row = new java.util.TreeMap<>();
@@ -483,12 +548,20 @@ public final class ResultWriter implements AutoCloseable {
     }
   }
 
-  private static void writePost(
-      OutputMapping m, float[] values, int c, int from, int n, FieldVector vec, FieldVector scores) {
+  private static void writePost(OutputMapping m, float[] values, int c, int from, int n, FieldVector vec,
+      FieldVector scores, boolean[] nonFinite) {
     List<String> labels = m.labels();
     for (int r = 0; r < n; r++) {
       int base = r * c;
       int slot = from + r;
+      if (nonFinite[r] && m.post() != PostStep.SOFTMAX) {
+        // No class is the largest of values that hold a NaN or an infinity: no answer.
+        vec.setNull(slot);
+        if (scores != null) {
+          scores.setNull(slot);
+        }
+        continue;
+      }
       switch (m.post()) {
         case SOFTMAX -> {
           ListVector list = (ListVector) vec;

@@ -89,6 +89,12 @@ public final class Predictor {
     } else if (inference.text() != null) {
       throw NightshiftException.invalid("inference.text.column is set but model.tokenizer is not");
     }
+    int fixedBatch = new SignatureBinder(prepared.signature(), model.uri()).fixedBatch();
+    if (fixedBatch > 0) {
+      LOG.info("Model {} fixes its batch at {} rows: runs of exactly {} rows whatever {} says,"
+              + " the last one padded (its padding discarded)",
+          model.uri(), fixedBatch, fixedBatch, JobProperties.INFERENCE_BATCH_SIZE);
+    }
     return new Predictor(spark, model, inference, prepared, tokenizer);
   }
 
@@ -381,7 +387,9 @@ public final class Predictor {
         reports,
         tokenizerBroadcast,
         model.tokenizer(),
-        inference.text());
+        inference.text(),
+        new SignatureBinder(prepared.signature(), model.uri()).fixedBatch(),
+        spark.sessionState().conf().sessionLocalTimeZone());
   }
 
   private int threads() {
