@@ -30,6 +30,9 @@ final class Layout {
   static final String MINILM_INT8_MODEL = "minilm/int8/model.onnx";
   static final String MINILM_INT8_TOKENIZER = "minilm/int8/tokenizer.json";
 
+  static final String BGE_SMALL_ZH_INT8_MODEL = "bge-small-zh/int8/model.onnx";
+  static final String BGE_SMALL_ZH_INT8_TOKENIZER = "bge-small-zh/int8/tokenizer.json";
+
   static final String MAILS = "mail/mails.jsonl";
 
   /** Inside the npm folder: where each package's tarball is unpacked (see the pom). */

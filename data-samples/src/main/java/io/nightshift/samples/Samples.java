@@ -153,6 +153,18 @@ public final class Samples {
     return dir().resolve(Layout.MINILM_INT8_TOKENIZER);
   }
 
+  // ---- bge-small-zh-v1.5 (langchain4j 0.36.2 on Maven Central) ------------------------------
+
+  /** bge-small-zh-v1.5, int8: an embedding table of 21,128 rows. */
+  public static Path bgeSmallZhInt8Model() {
+    return dir().resolve(Layout.BGE_SMALL_ZH_INT8_MODEL);
+  }
+
+  /** The Hugging Face {@code tokenizer.json} of {@link #bgeSmallZhInt8Model()}: 21,128 ids. */
+  public static Path bgeSmallZhInt8Tokenizer() {
+    return dir().resolve(Layout.BGE_SMALL_ZH_INT8_TOKENIZER);
+  }
+
   // ---- mail (SpamAssassin public corpus) -----------------------------------------------------
 
   /** 6,046 mails as JSON lines: {@code id}, {@code label} (spam/ham), {@code text} (the body). */
