@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * two of them empty). {@link RowQualityPropertyTest} covers the accounting of corrupted rows.
  */
 class RowIndependencePropertyTest {
-  static final int TRIALS = 4;
+  static final int TRIALS = 3;
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;
   static SparkSession spark;
@@ -61,6 +61,7 @@ class RowIndependencePropertyTest {
   static void independent(String name, Dataset<Row> rows, Function<Integer, JobConfig> config,
       Function<Row, Object> result, java.util.function.BiConsumer<Object, Object> same, int maxBatch) {
     Random random = new Random(name.hashCode());
+    long count = rows.count();
     Outcome first = null;
     for (int t = 0; t < TRIALS; t++) {
       int batch = t == 0 ? 1 : 1 + random.nextInt(maxBatch);
@@ -90,7 +91,7 @@ class RowIndependencePropertyTest {
         }
       }
       String trial = String.format("%s trial %d (batch %d, %d partitions)", name, t, batch, partitions);
-      assertThat(results.size() + rejections.size()).as(trial).isEqualTo(rows.count());
+      assertThat(results.size() + rejections.size()).as(trial).isEqualTo(count);
       if (first == null) {
         first = new Outcome(results, rejections);
         continue;
@@ -133,7 +134,7 @@ class RowIndependencePropertyTest {
     Path sqrt = SmallModels.unary(tmp.resolve("sqrt-ragged.onnx"), "Sqrt", DataType.FLOAT, "N", "L");
     Random random = new Random(5);
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 160; i++) {
       List<Float> x = new ArrayList<>();
       int length = 3 + random.nextInt(3);
       for (int j = 0; j < length; j++) {
@@ -158,7 +159,7 @@ class RowIndependencePropertyTest {
           outputs: {y: {column: y}}
         output: {path: unused}
         """.formatted(sqrt, batch), "ragged", List.of());
-    independent("ragged", df, config, r -> r.getList(1), (a, b) -> assertThat(a).isEqualTo(b), 300);
+    independent("ragged", df, config, r -> r.getList(1), (a, b) -> assertThat(a).isEqualTo(b), 160);
   }
 
   @Test

@@ -85,6 +85,9 @@ public final class RowReader {
         rows[n++] = columnar != null ? row : row.copy();
       } else {
         rejected.reject(r, row);
+        if (n == 0) {
+          newBatch(); // a rejected row does not fix the batch's array lengths
+        }
       }
       if (columnar != null && n > 0 && columnar.batchEnds()) {
         break; // the scan reuses its vectors for the next batch: score and emit these first
@@ -202,10 +205,10 @@ public final class RowReader {
     int n = arr.numElements();
     int width = in.width();
     if (width < 0) {
+      if (n == 0) {
+        return new Rejection(RejectReason.WRONG_LENGTH, "column '" + col.name() + "' is an empty array");
+      }
       if (batchWidth[i] == 0) {
-        if (n == 0) {
-          return new Rejection(RejectReason.WRONG_LENGTH, "column '" + col.name() + "' is an empty array");
-        }
         batchWidth[i] = n;
         buffers[i].reshape(capacity, n);
       }
