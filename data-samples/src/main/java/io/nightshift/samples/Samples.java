@@ -131,6 +131,11 @@ public final class Samples {
     return dir().resolve(Layout.FIXED_BATCH_REGRESSOR);
   }
 
+  /** {@link io.nightshift.samples.onnx.TypedInputsModel}: bool/int8/uint8/int16/float16 in, float out. */
+  public static Path typedInputs() {
+    return dir().resolve(Layout.TYPED_INPUTS);
+  }
+
   // ---- all-MiniLM-L6-v2 (langchain4j jars on Maven Central) ----------------------------------
 
   /** all-MiniLM-L6-v2, float32. */
