@@ -5,6 +5,7 @@ import io.nightshift.samples.onnx.ExternalDataMlp;
 import io.nightshift.samples.onnx.FixedBatchRegressor;
 import io.nightshift.samples.onnx.LinearPipelineModel;
 import io.nightshift.samples.onnx.TreeEnsembleModel;
+import io.nightshift.samples.onnx.TypedInputsModel;
 import io.nightshift.samples.onnx.GatherModel;
 import io.nightshift.samples.onnx.Mlp;
 import io.nightshift.samples.onnx.MlpGenerator;
@@ -59,6 +60,7 @@ public final class GenerateSamples {
         new LinearPipelineModel(samples.resolve(Layout.LINEAR_PIPELINE)),
         new TreeEnsembleModel(samples.resolve(Layout.TREE_ENSEMBLE)),
         new FixedBatchRegressor(samples.resolve(Layout.FIXED_BATCH_REGRESSOR)),
+        new TypedInputsModel(samples.resolve(Layout.TYPED_INPUTS)),
         new MailCorpus(npm.resolve(Layout.NPM_SPAM_ASSASSIN_DATA), samples.resolve(Layout.MAILS)));
   }
 

@@ -218,6 +218,25 @@ class OnnxMlModelsTest {
   }
 
   @Test
+  void aRegressorWithAFixedBatchOfOneScoresEveryRow() {
+    String inputs = "{input: {columns: [bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g]}}";
+    JobConfig c = config(Samples.fixedBatchRegressor(), inputs, "{variable: {column: mass_hat}}");
+    Dataset<Row> scored = Predictor.create(spark, c.model(), c.inference()).transform(penguins);
+    List<Row> rows = scored.collectAsList();
+    assertThat(rows).hasSize(343);
+    for (Row r : rows) {
+      double want = io.nightshift.samples.onnx.FixedBatchRegressor.INTERCEPT;
+      for (int f = 0; f < 4; f++) {
+        want += (double) io.nightshift.samples.onnx.FixedBatchRegressor.COEFFICIENTS[f]
+            * (float) r.getDouble(r.fieldIndex(TreeEnsembleModel.FEATURES.get(f)));
+      }
+      List<Float> got = r.getList(r.fieldIndex("mass_hat"));
+      assertThat(got).hasSize(1);
+      assertThat((double) got.get(0)).isCloseTo(want, within(Math.abs(want) * 1e-6 + 1e-3));
+    }
+  }
+
+  @Test
   void mappingsOnAZipMapAreCheckedBeforeLaunch() {
     String inputs = "{input: {columns: [bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g]}}";
     JobConfig softmax = config(Samples.treeEnsemble(), inputs, "{probabilities: {column: p, post: softmax}}");

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import io.nightshift.NightshiftException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import ai.onnxruntime.platform.Fp16Conversions;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -122,10 +123,23 @@ public final class TensorBuffer implements AutoCloseable {
     return buf.getFloat(((long) row * width + col) * 4L);
   }
 
+  /** Sets a one-byte element (bool, int8, uint8: the caller checked the range). */
+  public void putByte(int row, int col, byte v) {
+    buf.setByte((long) row * width + col, v);
+  }
+
+  /** Sets a two-byte element (int16, or float16 bits). */
+  public void putShort(int row, int col, short v) {
+    buf.setShort(((long) row * width + col) * 2L, v);
+  }
+
   /** Writes {@code v} converted to this buffer's element type. */
   public void put(int row, int col, double v) {
     switch (type) {
       case FLOAT -> putFloat(row, col, (float) v);
+      case FLOAT16 -> putShort(row, col, Fp16Conversions.floatToFp16((float) v));
+      case INT8, UINT8, BOOL -> putByte(row, col, (byte) (long) v);
+      case INT16 -> putShort(row, col, (short) (long) v);
       case DOUBLE -> putDouble(row, col, v);
       case INT64 -> putLong(row, col, (long) v);
       case INT32 -> putInt(row, col, (int) v);
@@ -140,6 +154,9 @@ public final class TensorBuffer implements AutoCloseable {
       case DOUBLE -> putDouble(row, col, v);
       case INT64 -> putLong(row, col, v);
       case INT32 -> putInt(row, col, Math.toIntExact(v));
+      case INT8, UINT8, BOOL -> putByte(row, col, (byte) v);
+      case INT16 -> putShort(row, col, (short) v);
+      case FLOAT16 -> putShort(row, col, Fp16Conversions.floatToFp16(v));
       default -> throw new IllegalStateException("unsupported tensor type " + type);
     }
   }
@@ -164,6 +181,11 @@ public final class TensorBuffer implements AutoCloseable {
         case DOUBLE -> OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
         case INT64 -> OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
         case INT32 -> OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
+        case INT8 -> OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
+        case UINT8 -> OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
+        case BOOL -> OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+        case INT16 -> OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.INT16);
+        case FLOAT16 -> OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
         default -> throw new IllegalStateException("unsupported tensor type " + type);
       };
     } catch (OrtException e) {
@@ -177,12 +199,19 @@ public final class TensorBuffer implements AutoCloseable {
     return type == OnnxJavaType.FLOAT
         || type == OnnxJavaType.DOUBLE
         || type == OnnxJavaType.INT64
-        || type == OnnxJavaType.INT32;
+        || type == OnnxJavaType.INT32
+        || type == OnnxJavaType.INT16
+        || type == OnnxJavaType.INT8
+        || type == OnnxJavaType.UINT8
+        || type == OnnxJavaType.BOOL
+        || type == OnnxJavaType.FLOAT16;
   }
 
   private static int elementSize(OnnxJavaType type) {
     return switch (type) {
       case STRING -> 0;
+      case BOOL, INT8, UINT8 -> 1;
+      case INT16, FLOAT16 -> 2;
       case FLOAT, INT32 -> 4;
       case DOUBLE, INT64 -> 8;
       default -> throw new IllegalArgumentException("unsupported tensor type " + type);

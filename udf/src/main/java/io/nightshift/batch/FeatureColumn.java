@@ -15,7 +15,7 @@ public record FeatureColumn(String name, int ordinal, Kind kind, int precision, 
 
   /** How the column's values are stored in Spark. */
   enum Kind {
-    BYTE, SHORT, INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING,
+    BYTE, SHORT, INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING, BOOLEAN,
     ARRAY_BYTE, ARRAY_SHORT, ARRAY_INT, ARRAY_LONG, ARRAY_FLOAT, ARRAY_DOUBLE;
 
     boolean isArray() {

@@ -5,6 +5,7 @@ import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.quality.RejectReason;
 import io.nightshift.quality.Rejection;
 import java.math.BigDecimal;
+import ai.onnxruntime.platform.Fp16Conversions;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -171,6 +172,7 @@ public final class RowReader {
         case SHORT -> whole(buf, slot, c, row.getShort(ord), col, in, "");
         case INT -> whole(buf, slot, c, row.getInt(ord), col, in, "");
         case LONG -> whole(buf, slot, c, row.getLong(ord), col, in, "");
+        case BOOLEAN -> whole(buf, slot, c, row.getBoolean(ord) ? 1 : 0, col, in, "");
         case FLOAT -> real(buf, slot, c, row.getFloat(ord), col, in, "");
         case DOUBLE -> real(buf, slot, c, row.getDouble(ord), col, in, "");
         case DECIMAL -> exact(buf, slot, c,
@@ -269,6 +271,23 @@ public final class RowReader {
       TensorBuffer buf, int slot, int c, long v, FeatureColumn col, FeatureInput in, String where) {
     switch (in.type()) {
       case INT64 -> buf.putLong(slot, c, v);
+      case INT16, INT8, UINT8, BOOL -> {
+        long[] range = in.wholeRange();
+        if (v < range[0] || v > range[1]) {
+          return outOfRange(Long.toString(v), col, in, where, range(in));
+        }
+        buf.putIntegral(slot, c, v);
+      }
+      case FLOAT16 -> {
+        float half = Fp16Conversions.fp16ToFloat(Fp16Conversions.floatToFp16(v));
+        if (Math.abs((double) v) > 65504) {
+          return outOfRange(Long.toString(v), col, in, where, range(in));
+        }
+        if ((long) half != v) {
+          return inexact(Long.toString(v), new BigDecimal(half).toPlainString(), col, in, where);
+        }
+        buf.putIntegral(slot, c, v);
+      }
       case INT32 -> {
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
           return outOfRange(Long.toString(v), col, in, where, "-2147483648 to 2147483647");
@@ -307,7 +326,7 @@ public final class RowReader {
       try {
         l = v.longValueExact();
       } catch (ArithmeticException e) {
-        if (in.integral()) {
+        if (in.integral() || in.type() == ai.onnxruntime.OnnxJavaType.FLOAT16) {
           return outOfRange(TextNumber.shorten(v.toPlainString()), col, in, "", range(in));
         }
         // Beyond a long: exact only if the float type holds this very value.
@@ -327,7 +346,13 @@ public final class RowReader {
       return new Rejection(RejectReason.NOT_A_NUMBER, "column '" + col.name() + "' holds " + v.toPlainString()
           + ", model input '" + in.modelInput() + "' takes whole numbers of " + in.type());
     }
-    if (in.type() == ai.onnxruntime.OnnxJavaType.FLOAT) {
+    if (in.type() == ai.onnxruntime.OnnxJavaType.FLOAT16) {
+      double d = v.doubleValue();
+      if (Math.abs(d) > 65504) {
+        return outOfRange(TextNumber.shorten(v.toString()), col, in, "", range(in));
+      }
+      buf.put(slot, c, d);
+    } else if (in.type() == ai.onnxruntime.OnnxJavaType.FLOAT) {
       float f = v.floatValue();
       if (Float.isInfinite(f)) {
         return outOfRange(TextNumber.shorten(v.toString()), col, in, "", range(in));
@@ -358,6 +383,8 @@ public final class RowReader {
     return switch (in.type()) {
       case INT32 -> "-2147483648 to 2147483647";
       case INT64 -> "-9223372036854775808 to 9223372036854775807";
+      case INT16, INT8, UINT8, BOOL -> in.wholeRange()[0] + " to " + in.wholeRange()[1];
+      case FLOAT16 -> "magnitudes up to 65504";
       case FLOAT -> "magnitudes up to " + Float.MAX_VALUE;
       default -> "magnitudes up to " + Double.MAX_VALUE;
     };
@@ -393,13 +420,15 @@ public final class RowReader {
             + ", model input '" + in.modelInput() + "' takes whole numbers of " + in.type());
       }
       // 2^63 is the first double above Long.MAX_VALUE; -2^63 is exactly Long.MIN_VALUE.
-      boolean fits = in.type() == ai.onnxruntime.OnnxJavaType.INT32
-          ? v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE
-          : v >= -0x1p63 && v < 0x1p63;
+      boolean fits = in.type() == ai.onnxruntime.OnnxJavaType.INT64
+          ? v >= -0x1p63 && v < 0x1p63
+          : v >= in.wholeRange()[0] && v <= in.wholeRange()[1];
       if (!fits) {
         return outOfRange(new BigDecimal(v).toPlainString(), col, in, where, range(in));
       }
     } else if (in.type() == ai.onnxruntime.OnnxJavaType.FLOAT && Math.abs(v) > Float.MAX_VALUE) {
+      return outOfRange(Double.toString(v), col, in, where, range(in));
+    } else if (in.type() == ai.onnxruntime.OnnxJavaType.FLOAT16 && Math.abs(v) > 65504) {
       return outOfRange(Double.toString(v), col, in, where, range(in));
     }
     return null;

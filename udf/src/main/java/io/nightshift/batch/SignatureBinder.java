@@ -74,7 +74,8 @@ public final class SignatureBinder {
       }
       if (!TensorBuffer.supports(t.type())) {
         throw NightshiftException.invalid(
-            "%s: model input '%s' is %s; numeric columns can feed float, double, int64 or int32 inputs,"
+            "%s: model input '%s' is %s; numeric columns can feed float, float16, double, int64, int32, int16, int8,"
+                + " uint8 or bool inputs,"
                 + " string columns string inputs",
             key, m.modelInput(), t.type());
       }
@@ -285,11 +286,12 @@ public final class SignatureBinder {
   private static FeatureColumn.Kind kind(DataType type, boolean textNumbers) {
     if (type instanceof ArrayType at) {
       FeatureColumn.Kind element = kind(at.elementType(), false);
-      if (element == null || element == FeatureColumn.Kind.DECIMAL) {
+      if (element == null || element == FeatureColumn.Kind.DECIMAL || element == FeatureColumn.Kind.BOOLEAN) {
         return null;
       }
       return FeatureColumn.Kind.valueOf("ARRAY_" + element.name());
     }
+    if (type == DataTypes.BooleanType) return FeatureColumn.Kind.BOOLEAN;
     if (type == DataTypes.ByteType) return FeatureColumn.Kind.BYTE;
     if (type == DataTypes.ShortType) return FeatureColumn.Kind.SHORT;
     if (type == DataTypes.IntegerType) return FeatureColumn.Kind.INT;

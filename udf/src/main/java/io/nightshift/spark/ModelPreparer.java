@@ -4,6 +4,7 @@ import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.Distribution;
 import io.nightshift.config.Enums.ModelPrecision;
 import io.nightshift.config.JobConfig.ModelSpec;
+import io.nightshift.model.optimize.EmbeddingTable;
 import io.nightshift.model.optimize.ExternalDataFiles;
 import io.nightshift.model.ModelBundle;
 import io.nightshift.model.ModelCache;
@@ -52,7 +53,14 @@ final class ModelPreparer {
       byte[] bytes,
       ModelBundle bundle,
       OptimizeReport report,
-      boolean optimized) {}
+      boolean optimized,
+      Map<String, EmbeddingTable.Table> embeddings) {
+
+    /** The same, with the embedding tables of the model's integer inputs (text models). */
+    Prepared withEmbeddings(Map<String, EmbeddingTable.Table> tables) {
+      return new Prepared(sha256, size, signature, distribution, bytes, bundle, report, optimized, tables);
+    }
+  }
 
   static Prepared prepare(SparkContext sc, ModelSpec model) {
     Configuration conf = sc.hadoopConfiguration();
@@ -89,6 +97,8 @@ final class ModelPreparer {
           uri, locations.keySet());
     }
     ModelBundle bundle = ModelBundle.of(source, mainSha, bytes.length, locations, conf);
+    // A text model's tokenizer is checked against the table its ids index (shapes only).
+    Map<String, EmbeddingTable.Table> tables = model.hasTokenizer() ? EmbeddingTable.byInput(bytes, uri) : Map.of();
 
     OptimizeReport report = null;
     if (model.precision() != ModelPrecision.FP32) {
@@ -107,10 +117,11 @@ final class ModelPreparer {
         bytes = optimized.bytes();
         String sha = ModelPayload.sha256(bytes);
         bundle = ModelBundle.single(new org.apache.hadoop.fs.Path(uri).getName(), null, bytes.length, sha);
-        return ship(sc, model, bundle, bytes, report, true, true);
+        return ship(sc, model, bundle, bytes, report, true, true).withEmbeddings(tables);
       }
     }
-    return ship(sc, model, bundle, bundle.externalData().isEmpty() ? bytes : null, report, false, downloaded);
+    return ship(sc, model, bundle, bundle.externalData().isEmpty() ? bytes : null, report, false, downloaded)
+        .withEmbeddings(tables);
   }
 
   /**
@@ -153,7 +164,8 @@ final class ModelPreparer {
     }
     LOG.info("Model {}: sha256 {}, {} bytes in {} file(s), shipped by {}", model.uri(), bundle.sha256(),
         bundle.totalSize(), bundle.files().size(), distribution.name().toLowerCase());
-    return new Prepared(bundle.sha256(), bundle.totalSize(), signature, distribution, bytes, bundle, report, optimized);
+    return new Prepared(bundle.sha256(), bundle.totalSize(), signature, distribution, bytes, bundle, report, optimized,
+        Map.of());
   }
 
   /** The signature, read from a local copy of the files through a short-lived CPU session. */

@@ -16,6 +16,7 @@ import io.nightshift.model.ModelPayload;
 import io.nightshift.model.ModelSignature;
 import io.nightshift.model.ModelSource;
 import io.nightshift.model.ShippedModel;
+import io.nightshift.model.optimize.EmbeddingTable;
 import io.nightshift.model.optimize.OptimizeReport;
 import io.nightshift.onnx.Device;
 import io.nightshift.onnx.ScoringSession;
@@ -85,7 +86,8 @@ public final class Predictor {
     ModelPreparer.Prepared prepared = ModelPreparer.prepare(spark.sparkContext(), model);
     ModelPayload tokenizer = null;
     if (model.hasTokenizer()) {
-      tokenizer = readTokenizer(model.tokenizer(), inference, spark.sparkContext().hadoopConfiguration());
+      tokenizer = readTokenizer(model.tokenizer(), inference, spark.sparkContext().hadoopConfiguration(), prepared,
+          model.uri());
     } else if (inference.text() != null) {
       throw NightshiftException.invalid("inference.text.column is set but model.tokenizer is not");
     }
@@ -98,8 +100,12 @@ public final class Predictor {
     return new Predictor(spark, model, inference, prepared, tokenizer);
   }
 
-  /** Reads the tokenizer file and checks, by building it once, that it is one. */
-  private static ModelPayload readTokenizer(String uri, InferenceSpec inference, Configuration conf) {
+  /**
+   * Reads the tokenizer file and checks, by building it once, that it is one, and that its
+   * vocabulary is the model's: as many ids as rows in the embedding table its ids input indexes.
+   */
+  private static ModelPayload readTokenizer(String uri, InferenceSpec inference, Configuration conf,
+      ModelPreparer.Prepared prepared, String modelUri) {
     byte[] json = ModelSource.read(uri, conf, "tokenizer file", "a tokenizer.json");
     if (inference.text() == null) {
       throw NightshiftException.invalid("model.tokenizer is set but inference.text.column is not");
@@ -107,9 +113,39 @@ public final class Predictor {
     try (io.nightshift.text.TextTokenizer t = TextSetup.load(json, uri, inference.text())) {
       t.encode("Nightshift checks its tokenizer.");
     }
+    checkVocabulary(json, uri, prepared.embeddings().get(inference.text().idsInput()), modelUri,
+        inference.text().idsInput());
     ModelPayload payload = ModelPayload.of(json);
     LOG.info("Tokenizer {}: sha256 {}, {} bytes", uri, payload.sha256(), json.length);
     return payload;
+  }
+
+  /**
+   * Fails (exit code 2) naming both files when the tokenizer can give ids the table lacks (ONNX
+   * Runtime would fail the batch) or the table holds ids the tokenizer never gives (the ids mean
+   * other tokens: garbage, exit 0). A table at most 127 rows larger and a multiple of 8 is padding,
+   * as some exports round it: logged, accepted.
+   */
+  private static void checkVocabulary(byte[] json, String tokenizerUri, EmbeddingTable.Table table, String modelUri,
+      String idsInput) {
+    if (table == null) {
+      LOG.info("Model {}: no embedding table found behind input '{}'; the tokenizer's vocabulary is not checked",
+          modelUri, idsInput);
+      return;
+    }
+    long vocabulary = io.nightshift.text.Vocabulary.size(json, tokenizerUri);
+    long rows = table.rows();
+    if (vocabulary == rows) {
+      return;
+    }
+    if (rows > vocabulary && rows - vocabulary < 128 && rows % 8 == 0) {
+      LOG.info("Model {}: embedding table of {} rows for a vocabulary of {} (padding)", modelUri, rows, vocabulary);
+      return;
+    }
+    throw NightshiftException.invalid(
+        "tokenizer %s (%s) has a vocabulary of %d ids, but model %s embeds input '%s' with a table of %d rows"
+            + " (Gather '%s'): they belong to different models",
+        tokenizerUri, JobProperties.MODEL_TOKENIZER, vocabulary, modelUri, idsInput, rows, table.gather());
   }
 
   /**
