@@ -2,6 +2,10 @@ package io.nightshift.samples;
 
 import io.nightshift.samples.mail.MailCorpus;
 import io.nightshift.samples.onnx.ExternalDataMlp;
+import io.nightshift.samples.onnx.FixedBatchRegressor;
+import io.nightshift.samples.onnx.LinearPipelineModel;
+import io.nightshift.samples.onnx.TreeEnsembleModel;
+import io.nightshift.samples.onnx.TypedInputsModel;
 import io.nightshift.samples.onnx.GatherModel;
 import io.nightshift.samples.onnx.Mlp;
 import io.nightshift.samples.onnx.MlpGenerator;
@@ -61,6 +65,10 @@ public final class GenerateSamples {
             samples.resolve(Layout.MLP_EXTERNAL),
             samples.resolve(Layout.MLP_EXTERNAL_DATA)),
         new GatherModel(samples.resolve(Layout.FAULTY_GATHER)),
+        new LinearPipelineModel(samples.resolve(Layout.LINEAR_PIPELINE)),
+        new TreeEnsembleModel(samples.resolve(Layout.TREE_ENSEMBLE)),
+        new FixedBatchRegressor(samples.resolve(Layout.FIXED_BATCH_REGRESSOR)),
+        new TypedInputsModel(samples.resolve(Layout.TYPED_INPUTS)),
         new MailCorpus(npm.resolve(Layout.NPM_SPAM_ASSASSIN_DATA), samples.resolve(Layout.MAILS)),
         new OcrModels(
             npm.resolve(Layout.NPM_OCR_ASSETS),

@@ -21,10 +21,18 @@ final class Layout {
 
   static final String FAULTY_GATHER = "faulty/gather.onnx";
 
+  static final String LINEAR_PIPELINE = "sklearn/penguins-linear-pipeline.onnx";
+  static final String TREE_ENSEMBLE = "sklearn/penguins-trees.onnx";
+  static final String FIXED_BATCH_REGRESSOR = "sklearn/penguins-regressor-batch1.onnx";
+  static final String TYPED_INPUTS = "types/typed-inputs.onnx";
+
   static final String MINILM_FP32_MODEL = "minilm/fp32/model.onnx";
   static final String MINILM_FP32_TOKENIZER = "minilm/fp32/tokenizer.json";
   static final String MINILM_INT8_MODEL = "minilm/int8/model.onnx";
   static final String MINILM_INT8_TOKENIZER = "minilm/int8/tokenizer.json";
+
+  static final String BGE_SMALL_ZH_INT8_MODEL = "bge-small-zh/int8/model.onnx";
+  static final String BGE_SMALL_ZH_INT8_TOKENIZER = "bge-small-zh/int8/tokenizer.json";
 
   static final String MAILS = "mail/mails.jsonl";
 

@@ -114,6 +114,28 @@ public final class Samples {
     return dir().resolve(Layout.FAULTY_GATHER);
   }
 
+  // ---- ONNX-ML exports (sklearn-onnx, onnxmltools shapes) -------------------------------------
+
+  /** {@link io.nightshift.samples.onnx.LinearPipelineModel}: string + floats, label and ZipMap. */
+  public static Path linearPipeline() {
+    return dir().resolve(Layout.LINEAR_PIPELINE);
+  }
+
+  /** {@link io.nightshift.samples.onnx.TreeEnsembleModel}: float [N, 4], int64 label and ZipMap. */
+  public static Path treeEnsemble() {
+    return dir().resolve(Layout.TREE_ENSEMBLE);
+  }
+
+  /** {@link io.nightshift.samples.onnx.FixedBatchRegressor}: float [1, 4] to float [1, 1]. */
+  public static Path fixedBatchRegressor() {
+    return dir().resolve(Layout.FIXED_BATCH_REGRESSOR);
+  }
+
+  /** {@link io.nightshift.samples.onnx.TypedInputsModel}: bool/int8/uint8/int16/float16 in, float out. */
+  public static Path typedInputs() {
+    return dir().resolve(Layout.TYPED_INPUTS);
+  }
+
   // ---- all-MiniLM-L6-v2 (langchain4j jars on Maven Central) ----------------------------------
 
   /** all-MiniLM-L6-v2, float32. */
@@ -134,6 +156,18 @@ public final class Samples {
   /** The Hugging Face {@code tokenizer.json} for {@link #minilmInt8Model()}. */
   public static Path minilmInt8Tokenizer() {
     return dir().resolve(Layout.MINILM_INT8_TOKENIZER);
+  }
+
+  // ---- bge-small-zh-v1.5 (langchain4j 0.36.2 on Maven Central) ------------------------------
+
+  /** bge-small-zh-v1.5, int8: an embedding table of 21,128 rows. */
+  public static Path bgeSmallZhInt8Model() {
+    return dir().resolve(Layout.BGE_SMALL_ZH_INT8_MODEL);
+  }
+
+  /** The Hugging Face {@code tokenizer.json} of {@link #bgeSmallZhInt8Model()}: 21,128 ids. */
+  public static Path bgeSmallZhInt8Tokenizer() {
+    return dir().resolve(Layout.BGE_SMALL_ZH_INT8_TOKENIZER);
   }
 
   // ---- mail (SpamAssassin public corpus) -----------------------------------------------------

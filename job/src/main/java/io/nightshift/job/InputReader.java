@@ -80,6 +80,11 @@ final class InputReader {
       throw NightshiftException.invalid(
           e, "input.path: cannot read %s as %s: %s", input.path(), input.format(), Redact.message(e));
     }
+    if (input.format() == InputFormat.PARQUET) {
+      df = InputFooters.check(spark, input.path(), df.schema(), df,
+          () -> spark.read().format("parquet").options(input.options()),
+          input.schemaDdl().isEmpty() ? "input.path" : io.nightshift.config.JobProperties.INPUT_SCHEMA);
+    }
     if (!input.columns().isEmpty()) {
       for (String c : input.columns()) {
         if (!Arrays.asList(df.columns()).contains(c)) {

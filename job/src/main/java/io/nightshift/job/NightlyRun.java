@@ -12,6 +12,7 @@ import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobProperties;
 import io.nightshift.accuracy.AccuracyCheck;
 import io.nightshift.accuracy.AccuracyReport;
+import io.nightshift.quality.ColumnNames;
 import io.nightshift.spark.Predictor;
 import io.nightshift.spark.ScoreOptions;
 import java.util.ArrayList;
@@ -84,6 +85,11 @@ final class NightlyRun {
       options = options.parsingTextNumbers();
     }
     StructType schema = castBack(predictor.resultSchema(input.schema(), options), read.declaredNumeric());
+    List<ColumnNames.Named> quarantined = new ArrayList<>();
+    pass.forEach(c -> quarantined.add(new ColumnNames.Named(c, JobProperties.OUTPUT_PASS_THROUGH)));
+    ColumnNames.QUARANTINE.forEach(c -> quarantined.add(new ColumnNames.Named(c, "the quarantine itself")));
+    ColumnNames.checkDistinct(spark.sessionState().conf(), "the quarantine (" + JobProperties.OUTPUT_REJECTED_PATH + ")",
+        quarantined);
     predictor.checkSampledArrays(input, options, SAMPLED_ROWS);
     List<String> columns = Arrays.asList(schema.fieldNames());
     for (String p : config.output().partitionBy()) {
@@ -120,12 +126,16 @@ final class NightlyRun {
     return new StructType(fields);
   }
 
-  /** Casts the text-read numeric columns among {@code rows}' columns back to their declared types. */
+  /**
+   * Casts the text-read numeric columns among {@code rows}' columns back to their declared types. A
+   * text the declared type cannot hold (99999999999999999999 for a BIGINT) becomes null there; its
+   * row is rejected on its way into the model, and the quarantine's input_json keeps the text.
+   */
   private static Dataset<Row> castBack(Dataset<Row> rows, Map<String, DataType> declared) {
     for (String c : rows.columns()) {
       DataType t = declared.get(c);
       if (t != null) {
-        rows = rows.withColumn(c, col("`" + c + "`").cast(t));
+        rows = rows.withColumn(c, col("`" + c + "`").try_cast(t));
       }
     }
     return rows;

@@ -75,6 +75,28 @@ class OptimizeCommandTest {
         .contains("max probability difference").contains("model.accuracy.max-prob-diff");
   }
 
+  /**
+   * A cls-pooled embedding (a post-step, yet not a classifier) is gated by cosine: int8 MiniLM's
+   * min cosine to fp32 is below 0.99999, so the check fails naming it.
+   */
+  @Test
+  void aPooledEmbeddingIsCheckedByCosine() {
+    String embeddings = Samples.root().resolve("conf/jobs/sample-embeddings.yaml").toString();
+    Path out = tmp.resolve("minilm-int8.onnx");
+    Outcome o = run("optimize", "--model", Samples.minilmFp32Model().toString(), "--precision", "int8",
+        "--out", out.toString(), "--check-config", embeddings, "--sample-rows", "20",
+        "--set", "model.tokenizer=" + Samples.minilmFp32Tokenizer(),
+        "--set", "input.path=" + Samples.mails(),
+        "--set", "inference.outputs.last_hidden_state.post=cls",
+        "--set", "model.accuracy.min-cosine=0.99999");
+    assertThat(o.code()).as(o.err()).isEqualTo(2);
+    assertThat(o.out()).contains("last_hidden_state (embedding): mean cosine");
+    double min = Double.parseDouble(o.out().replaceAll("(?s).*\\(embedding\\): mean cosine [0-9.]+, min cosine ([0-9.]+).*", "$1"));
+    assertThat(min).as(o.out()).isLessThan(0.99999).isGreaterThan(0.9);
+    assertThat(o.err()).contains(String.format(java.util.Locale.ROOT,
+        "output 'last_hidden_state': min cosine %.5f < model.accuracy.min-cosine 0.99999", min));
+  }
+
   @Test
   void skippedTensorsAreListedAndBadModelsRefused() throws Exception {
     Outcome o = run("optimize", "--model", MODEL.toString(), "--precision", "int8", "--out",

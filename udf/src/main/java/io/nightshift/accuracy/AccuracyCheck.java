@@ -5,6 +5,7 @@ import io.nightshift.spark.ScoreOptions;
 
 import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.ModelPrecision;
+import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig.InferenceSpec;
 import io.nightshift.config.JobConfig.OutputMapping;
@@ -30,7 +31,8 @@ import org.apache.spark.sql.types.StructType;
  * embeddings, top-1 agreement and the largest probability difference for classifiers.
  *
  * <p>Argmax and top-k outputs are compared on the scores before the post-step, so the probability
- * difference is measured too. A {@code post: none} output of rank 2 whose every reference row is
+ * difference is measured too. Pooled ({@code mean}, {@code cls}) and L2-normalized outputs are
+ * embeddings, checked by cosine. A {@code post: none} output of rank 2 whose every reference row is
  * non-negative and sums to 1 counts as class probabilities; any other float vector is an
  * embedding. The sample is collected to the driver first: keep it small (about a thousand rows).
  */
@@ -144,8 +146,10 @@ public final class AccuracyCheck {
       probabilities &= isDistribution(ev);
     }
     Kind kind;
-    if (m.post() != PostStep.NONE) {
-      kind = Kind.CLASSIFIER;
+    if (m.post().pools() || m.normalize() == Normalize.L2) {
+      kind = Kind.EMBEDDING; // pooled or normalized: a vector compared by direction, whatever its sum
+    } else if (m.post() != PostStep.NONE) {
+      kind = Kind.CLASSIFIER; // argmax, top-k, softmax: class scores
     } else if (integral) {
       kind = Kind.LABEL;
     } else if (!vectors) {

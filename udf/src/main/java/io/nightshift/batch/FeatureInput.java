@@ -16,7 +16,20 @@ public record FeatureInput(
 
   /** Whether the model input holds whole numbers (int64, int32). */
   boolean integral() {
-    return type == OnnxJavaType.INT64 || type == OnnxJavaType.INT32;
+    return type == OnnxJavaType.INT64 || type == OnnxJavaType.INT32 || type == OnnxJavaType.INT16
+        || type == OnnxJavaType.INT8 || type == OnnxJavaType.UINT8 || type == OnnxJavaType.BOOL;
+  }
+
+  /** The smallest and largest whole number an integer (or bool, as 0/1) input holds. */
+  long[] wholeRange() {
+    return switch (type) {
+      case BOOL -> new long[] {0, 1};
+      case UINT8 -> new long[] {0, 255};
+      case INT8 -> new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
+      case INT16 -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+      case INT32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+      default -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+    };
   }
 
   public boolean arrayColumn() {

@@ -67,9 +67,16 @@ public final class SignatureBinder {
             "%s: model %s has no input '%s' (its inputs: %s)",
             key, modelName, m.modelInput(), signature.inputs().keySet());
       }
+      if (t.type() == OnnxJavaType.STRING) {
+        fed.add(m.modelInput());
+        out.add(stringInput(schema, m, t, key));
+        continue;
+      }
       if (!TensorBuffer.supports(t.type())) {
         throw NightshiftException.invalid(
-            "%s: model input '%s' is %s; numeric columns can feed float, double, int64 or int32 inputs",
+            "%s: model input '%s' is %s; numeric columns can feed float, float16, double, int64, int32, int16, int8,"
+                + " uint8 or bool inputs,"
+                + " string columns string inputs",
             key, m.modelInput(), t.type());
       }
       fed.add(m.modelInput());
@@ -130,6 +137,68 @@ public final class SignatureBinder {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The batch size the model's inputs fix in their first dimension (a PyTorch export with a batch
+   * of 1, say), or 0 when it is dynamic. Scoring then feeds runs of exactly that many rows. Fails
+   * (exit 2) when two inputs fix different sizes.
+   */
+  public int fixedBatch() {
+    long fixed = 0;
+    String first = null;
+    for (TensorSpec t : signature.inputs().values()) {
+      if (t.shape().length == 0 || t.shape()[0] < 1) {
+        continue;
+      }
+      if (first != null && t.shape()[0] != fixed) {
+        throw NightshiftException.invalid(
+            "model %s: input '%s' fixes the batch at %d rows and input '%s' at %d; they must agree",
+            modelName, first, fixed, t.name(), t.shape()[0]);
+      }
+      first = t.name();
+      fixed = t.shape()[0];
+    }
+    if (fixed > Integer.MAX_VALUE / 2) {
+      throw NightshiftException.invalid("model %s: input '%s' fixes the batch at %d rows, too many", modelName,
+          first, fixed);
+    }
+    return (int) fixed;
+  }
+
+  /**
+   * A string input (e.g. the categories an sklearn pipeline one-hot or label encodes in the graph),
+   * fed by string columns: one column for a [batch] or [batch, 1] input, n columns for [batch, n].
+   */
+  private static FeatureInput stringInput(StructType schema, InputMapping m, TensorSpec t, String key) {
+    List<FeatureColumn> columns = new ArrayList<>();
+    for (String c : m.columns()) {
+      int ordinal;
+      try {
+        ordinal = schema.fieldIndex(c);
+      } catch (IllegalArgumentException e) {
+        throw NightshiftException.invalid(
+            "%s: column '%s' is not in the input (its columns: %s)", key, c, String.join(", ", schema.fieldNames()));
+      }
+      DataType type = schema.fields()[ordinal].dataType();
+      if (type != DataTypes.StringType) {
+        throw NightshiftException.invalid(
+            "%s: column '%s' is %s; model input '%s' holds strings and is fed by string columns",
+            key, c, type.simpleString(), m.modelInput());
+      }
+      columns.add(new FeatureColumn(c, ordinal, FeatureColumn.Kind.STRING));
+    }
+    long[] shape = t.shape();
+    int n = columns.size();
+    if (shape.length == 1 && n == 1) {
+      return new FeatureInput(m.modelInput(), t.type(), columns, 1, new long[0]);
+    }
+    if (shape.length == 2 && (shape[1] < 0 || shape[1] == n)) {
+      return new FeatureInput(m.modelInput(), t.type(), columns, n, new long[] {n});
+    }
+    throw NightshiftException.invalid(
+        "%s: model input '%s' has shape %s; %d string column(s) feed a [batch] or [batch, %d] input",
+        key, m.modelInput(), Arrays.toString(shape), n, n);
   }
 
   /** The model inputs the tokenizer feeds: ids, and the mask and type ids where the model has them. */
@@ -209,17 +278,20 @@ public final class SignatureBinder {
           "%s: column '%s' is %s; a mapped column must be numeric or an array of numbers%s",
           key, name, type.simpleString(), textNumbers ? " (or text holding numbers)" : "");
     }
-    return new FeatureColumn(name, ordinal, kind);
+    return type instanceof DecimalType d
+        ? new FeatureColumn(name, ordinal, kind, d.precision(), d.scale())
+        : new FeatureColumn(name, ordinal, kind);
   }
 
   private static FeatureColumn.Kind kind(DataType type, boolean textNumbers) {
     if (type instanceof ArrayType at) {
       FeatureColumn.Kind element = kind(at.elementType(), false);
-      if (element == null || element == FeatureColumn.Kind.DECIMAL) {
+      if (element == null || element == FeatureColumn.Kind.DECIMAL || element == FeatureColumn.Kind.BOOLEAN) {
         return null;
       }
       return FeatureColumn.Kind.valueOf("ARRAY_" + element.name());
     }
+    if (type == DataTypes.BooleanType) return FeatureColumn.Kind.BOOLEAN;
     if (type == DataTypes.ByteType) return FeatureColumn.Kind.BYTE;
     if (type == DataTypes.ShortType) return FeatureColumn.Kind.SHORT;
     if (type == DataTypes.IntegerType) return FeatureColumn.Kind.INT;
@@ -241,16 +313,31 @@ public final class SignatureBinder {
             "%s: model %s has no output '%s' (its outputs: %s)",
             key, modelName, m.modelOutput(), signature.outputs().keySet());
       }
+      if (t.kind() == ModelSignature.Kind.SEQUENCE_OF_MAPS) {
+        out.add(mapOutput(m, t, key, spec));
+        continue;
+      }
+      if (t.kind() != ModelSignature.Kind.TENSOR) {
+        throw NightshiftException.invalid(
+            "%s: model output '%s' is %s; supported: tensors, and sequences of maps (ZipMap)",
+            key, m.modelOutput(), t.typeName());
+      }
       int rank = t.shape().length;
       DataType element = switch (t.type()) {
-        case FLOAT -> DataTypes.FloatType;
+        case FLOAT, FLOAT16 -> DataTypes.FloatType;
         case DOUBLE -> DataTypes.DoubleType;
         case INT64 -> DataTypes.LongType;
         case INT32 -> DataTypes.IntegerType;
+        case STRING -> DataTypes.StringType;
         default -> throw NightshiftException.invalid(
-            "%s: model output '%s' is %s; supported: float, double, int64, int32",
+            "%s: model output '%s' is %s; supported: float, float16, double, int64, int32, string",
             key, m.modelOutput(), t.type());
       };
+      if (t.type() == OnnxJavaType.STRING && (m.post() != PostStep.NONE || m.normalize() != Normalize.NONE)) {
+        throw NightshiftException.invalid(
+            "%s: model output '%s' holds strings; it is written as it is (post: none)",
+            JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput()), m.modelOutput());
+      }
       TextSpec text = spec.text();
       String postKey = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput());
       boolean tokenLevel = text != null && m.post() == PostStep.NONE && rank == 3;
@@ -272,7 +359,7 @@ public final class SignatureBinder {
             m.modelOutput(), t.type(), Arrays.toString(t.shape()));
       }
       if (m.post() != PostStep.NONE && !m.post().pools()) {
-        if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE) {
+        if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE && t.type() != OnnxJavaType.FLOAT16) {
           throw NightshiftException.invalid(
               "%s: post-step %s needs a float output, '%s' is %s",
               JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput()),
@@ -294,6 +381,8 @@ public final class SignatureBinder {
       }
       DataType label = m.labels().isEmpty() ? DataTypes.IntegerType : DataTypes.StringType;
       boolean nullable = text != null && text.empty() == EmptyTextPolicy.NULL;
+      // Under non-finite pass, a row whose output holds NaN or an infinity has no argmax or top-k.
+      boolean noAnswer = nullable || spec.nonFinite() == io.nightshift.config.Enums.NonFinitePolicy.PASS;
       StructField[] fields = switch (m.post()) {
         case NONE -> new StructField[] {
             field(m.column(), rank == 1 ? element
@@ -303,14 +392,60 @@ public final class SignatureBinder {
             field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
         case SOFTMAX -> new StructField[] {
             field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
-        case ARGMAX -> new StructField[] {field(m.column(), label, nullable)};
+        case ARGMAX -> new StructField[] {field(m.column(), label, noAnswer)};
         case TOP_K -> new StructField[] {
-            field(m.column(), DataTypes.createArrayType(label, false), nullable),
-            field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
+            field(m.column(), DataTypes.createArrayType(label, false), noAnswer),
+            field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), noAnswer)};
       };
       out.add(new ResultOutput(m, t.type(), rank, fields));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * A ZipMap output, {@code seq(map(int64 | string, float))}: as a {@code map<bigint | string,
+   * float>} column, or through argmax / top-k, which give the keys of the highest values (the
+   * map's keys are the class labels).
+   */
+  private static ResultOutput mapOutput(OutputMapping m, TensorSpec t, String key, InferenceSpec spec) {
+    String postKey = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput());
+    DataType keyType = switch (t.keyType()) {
+      case INT64 -> DataTypes.LongType;
+      case STRING -> DataTypes.StringType;
+      default -> throw NightshiftException.invalid(
+          "%s: model output '%s' is %s; supported map keys: int64, string", key, m.modelOutput(), t.typeName());
+    };
+    if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s; supported map values: float, double", key, m.modelOutput(), t.typeName());
+    }
+    if (m.post() != PostStep.NONE && m.post() != PostStep.ARGMAX && m.post() != PostStep.TOP_K) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s; it takes post: none, argmax or top-k, not %s",
+          postKey, m.modelOutput(), t.typeName(), m.post().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+    if (m.normalize() != Normalize.NONE) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s and cannot be normalized",
+          JobProperties.forName(JobProperties.INFERENCE_OUTPUT_NORMALIZE, m.modelOutput()), m.modelOutput(),
+          t.typeName());
+    }
+    if (!m.labels().isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: model output '%s' is %s: its keys are the labels, so labels are not set",
+          JobProperties.forName(JobProperties.INFERENCE_OUTPUT_LABELS, m.modelOutput()), m.modelOutput(),
+          t.typeName());
+    }
+    boolean nullable = spec.text() != null && spec.text().empty() == EmptyTextPolicy.NULL;
+    StructField[] fields = switch (m.post()) {
+      case ARGMAX -> new StructField[] {field(m.column(), keyType, nullable)};
+      case TOP_K -> new StructField[] {
+          field(m.column(), DataTypes.createArrayType(keyType, false), nullable),
+          field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
+      default -> new StructField[] {
+          field(m.column(), DataTypes.createMapType(keyType, DataTypes.FloatType, false), nullable)};
+    };
+    return new ResultOutput(m, t.type(), 1, fields, ModelSignature.Kind.SEQUENCE_OF_MAPS, t.keyType());
   }
 
   private static StructField field(String name, DataType type) {

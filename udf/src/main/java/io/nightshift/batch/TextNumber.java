@@ -1,45 +1,39 @@
 package io.nightshift.batch;
 
 /**
- * Parses a number held as text (CSV, JSON), per row. Accepts what a person writes for a decimal
+ * Parses a number held as text (CSV, JSON), per row, exactly. Accepts what a person writes for a decimal
  * number ({@code 12}, {@code -0.5}, {@code 1e-3}) and the non-finite spellings of Spark's CSV
  * reader and of Java ({@code NaN}, {@code Inf}, {@code -Inf}, {@code Infinity}); refuses Java's
  * extras ({@code 1d}, {@code 2f}, hexadecimal), so that "what counts as a number" does not depend
  * on a JVM quirk. Stateless.
  */
 public final class TextNumber {
-  /** The marker for text that is not a number; NaN itself is a valid value. */
-  private static final double INVALID = Double.longBitsToDouble(0x7ff8dead0000beefL);
-
   private TextNumber() {}
 
-  /** The value of {@code s} (trimmed), or a NaN that {@link #isNotANumber} recognises. */
-  static double parse(String s) {
-    switch (s) {
-      case "NaN", "nan", "+NaN", "-NaN" -> {
-        return Double.NaN;
-      }
-      case "Inf", "+Inf", "Infinity", "+Infinity", "inf", "+inf" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-Inf", "-Infinity", "-inf" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      default -> {}
-    }
+  /**
+   * The exact value of {@code s} (trimmed), or null when it is not a plain decimal number. Never
+   * goes through {@code double}: 9007199254740993 stays 9007199254740993. The non-finite spellings
+   * are not numbers here; {@link #nonFinite} reads them.
+   */
+  static java.math.BigDecimal exact(String s) {
     if (s.isEmpty() || !plainDecimal(s)) {
-      return INVALID;
+      return null;
     }
     try {
-      return Double.parseDouble(s);
+      return new java.math.BigDecimal(s);
     } catch (NumberFormatException e) {
-      return INVALID;
+      return null;
     }
   }
 
-  /** Whether {@code v}, from {@link #parse}, means "not a number" (as opposed to NaN). */
-  static boolean isNotANumber(double v) {
-    return Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(INVALID);
+  /** NaN or an infinity when {@code s} spells one, else null. */
+  static Double nonFinite(String s) {
+    return switch (s) {
+      case "NaN", "nan", "+NaN", "-NaN" -> Double.NaN;
+      case "Inf", "+Inf", "Infinity", "+Infinity", "inf", "+inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf", "-Infinity", "-inf" -> Double.NEGATIVE_INFINITY;
+      default -> null;
+    };
   }
 
   /** At most 64 characters of {@code s}, for a message. */

@@ -54,6 +54,15 @@ public class LeaseCache<K, V extends AutoCloseable> {
     return created.get();
   }
 
+  /** Leases out now, over every object (for tests: zero once every task has ended). */
+  public synchronized int leases() {
+    int n = 0;
+    for (Entry<K, V> e : entries.values()) {
+      n += e.leases;
+    }
+    return n;
+  }
+
   /** Objects open now. */
   public synchronized int size() {
     return entries.size();

@@ -134,7 +134,7 @@ public final class JobProperties {
   public static final int INFERENCE_OUTPUT_K_DEFAULT = 3;
   /** Per model output: class labels in output index order; argmax and top-k then give labels. */
   public static final String INFERENCE_OUTPUT_LABELS = "inference.outputs.<name>.labels";
-  /** NaN or +-Inf in a feature: reject | pass. */
+  /** NaN or +-Inf in a feature or a model output: reject | pass (outputs written raw, argmax/top-k null). */
   public static final String INFERENCE_NON_FINITE = "inference.non-finite";
   public static final String INFERENCE_NON_FINITE_DEFAULT = "reject";
   /** Per model output: l2 scales each result vector to unit length (after pooling); none keeps it. */

@@ -4,6 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import io.nightshift.NightshiftException;
 import java.io.Serializable;
@@ -19,8 +20,28 @@ import java.util.stream.Collectors;
 public record ModelSignature(Map<String, TensorSpec> inputs, Map<String, TensorSpec> outputs)
     implements Serializable {
 
-  /** One input or output tensor. */
-  public record TensorSpec(String name, OnnxJavaType type, long[] shape) implements Serializable {
+  /** What a model value is: a tensor, a sequence of maps (ZipMap), or something else. */
+  public enum Kind {
+    TENSOR,
+    /** {@code seq(map(key, value))}, one map per row: what ZipMap makes of class probabilities. */
+    SEQUENCE_OF_MAPS,
+    /** Any other value (a sequence of tensors, a map): reported, never fed nor fetched. */
+    OTHER
+  }
+
+  /**
+   * One input or output. A tensor has its element type and shape; a sequence of maps has its
+   * value type in {@code type}, its key type in {@code keyType} and shape {@code [-1]} (one map per
+   * row); any other value is described in words in {@code description}.
+   */
+  public record TensorSpec(
+      String name, OnnxJavaType type, long[] shape, Kind kind, OnnxJavaType keyType, String description)
+      implements Serializable {
+
+    /** A tensor. */
+    public TensorSpec(String name, OnnxJavaType type, long[] shape) {
+      this(name, type, shape, Kind.TENSOR, null, "");
+    }
 
     /** Elements per row when every dimension after the first (batch) one is fixed, else -1. */
     public long elementsPerRow() {
@@ -34,30 +55,51 @@ public record ModelSignature(Map<String, TensorSpec> inputs, Map<String, TensorS
       return n;
     }
 
+    /** How the value is written in {@code inspect} and messages, e.g. {@code seq(map(int64, float))}. */
+    public String typeName() {
+      return switch (kind) {
+        case TENSOR -> type.name().toLowerCase() + " " + Arrays.toString(shape);
+        case SEQUENCE_OF_MAPS -> "seq(map(" + keyType.name().toLowerCase() + ", " + type.name().toLowerCase() + "))";
+        case OTHER -> description;
+      };
+    }
+
     @Override
     public String toString() {
-      return name + " " + type.name().toLowerCase() + " " + Arrays.toString(shape);
+      return name + " " + typeName();
     }
   }
 
   /** Reads the signature of an open session. */
   public static ModelSignature of(OrtSession session, String modelName) {
     try {
-      return new ModelSignature(specs(session.getInputInfo(), modelName), specs(session.getOutputInfo(), modelName));
+      return new ModelSignature(
+          specs(session.getInputInfo(), modelName, true), specs(session.getOutputInfo(), modelName, false));
     } catch (OrtException e) {
       throw NightshiftException.invalid(e, "cannot read the signature of model %s: %s", modelName, e.getMessage());
     }
   }
 
-  private static Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, String modelName) {
+  private static Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, String modelName, boolean inputs) {
     Map<String, TensorSpec> out = new LinkedHashMap<>();
     for (NodeInfo info : infos.values()) {
-      if (!(info.getInfo() instanceof TensorInfo t)) {
-        throw NightshiftException.invalid(
-            "model %s: %s is a %s, only tensors are supported",
-            modelName, info.getName(), info.getInfo().getClass().getSimpleName());
+      TensorSpec spec;
+      if (info.getInfo() instanceof TensorInfo t) {
+        spec = new TensorSpec(info.getName(), t.type, t.getShape());
+      } else if (info.getInfo() instanceof SequenceInfo q && q.isSequenceOfMaps()) {
+        spec = new TensorSpec(info.getName(), q.mapInfo.valueType, new long[] {-1}, Kind.SEQUENCE_OF_MAPS,
+            q.mapInfo.keyType, "");
+      } else {
+        spec = new TensorSpec(info.getName(), OnnxJavaType.UNKNOWN, new long[0], Kind.OTHER, null,
+            info.getInfo().toString());
       }
-      out.put(info.getName(), new TensorSpec(info.getName(), t.type, t.getShape()));
+      if (inputs && spec.kind() != Kind.TENSOR) {
+        // Outputs are only fetched when mapped, so an unmapped ZipMap or sequence is no obstacle;
+        // an input must always be fed.
+        throw NightshiftException.invalid(
+            "model %s: input %s is %s, only tensor inputs can be fed", modelName, info.getName(), spec.typeName());
+      }
+      out.put(info.getName(), spec);
     }
     return java.util.Collections.unmodifiableMap(out);
   }

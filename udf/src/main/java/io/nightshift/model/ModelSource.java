@@ -9,9 +9,79 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Reads model (and tokenizer) files from a local path or any Hadoop file system URI. */
+/**
+ * Reads model (and tokenizer) files from a local path, any Hadoop file system URI, or an {@code
+ * http(s)://} URL. A URL is streamed to a local file first (its length may be unknown), so nothing
+ * depends on a {@code Content-Length}; a failed download is one line naming the URL.
+ */
 public final class ModelSource {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelSource.class);
+
   private ModelSource() {}
+
+  /** Whether {@code uri} is fetched over HTTP(S) rather than through a Hadoop file system. */
+  public static boolean isHttp(String uri) {
+    String lower = uri.toLowerCase(java.util.Locale.ROOT);
+    return lower.startsWith("http://") || lower.startsWith("https://");
+  }
+
+  /**
+   * Streams the {@code http(s)://} URL {@code uri} into a new file in a fresh temporary folder,
+   * named as the URL's last path segment, and returns it; the caller owns (and deletes) it. Fails
+   * (exit code 2) with one line naming {@code what} and the URL on any status but 200 or any I/O
+   * error. Follows redirects; times out after 30 s without a connection.
+   */
+  public static java.nio.file.Path download(String uri, String what) {
+    java.net.URI url;
+    try {
+      url = java.net.URI.create(uri);
+    } catch (IllegalArgumentException e) {
+      throw NightshiftException.invalid(e, "%s %s is not a valid URL: %s", what, uri, e.getMessage());
+    }
+    String name = new Path(url.getPath().isEmpty() ? "/model.onnx" : url.getPath()).getName();
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
+        .connectTimeout(java.time.Duration.ofSeconds(30))
+        .build();
+    java.nio.file.Path dir = null;
+    boolean done = false;
+    try {
+      dir = java.nio.file.Files.createTempDirectory("nightshift-download-");
+      java.nio.file.Path file = dir.resolve(name.isEmpty() ? "model.onnx" : name);
+      long start = System.nanoTime();
+      java.net.http.HttpResponse<java.nio.file.Path> response = client.send(
+          java.net.http.HttpRequest.newBuilder(url).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofFile(file));
+      if (response.statusCode() != 200) {
+        throw NightshiftException.invalid("cannot download %s %s: HTTP %d", what, uri, response.statusCode());
+      }
+      LOG.info("Downloaded {} {} ({} bytes) in {} ms", what, uri, java.nio.file.Files.size(file),
+          (System.nanoTime() - start) / 1_000_000);
+      done = true;
+      return file;
+    } catch (IOException e) {
+      throw NightshiftException.invalid(e, "cannot download %s %s: %s", what, uri,
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NightshiftException(e, "interrupted while downloading %s %s", what, uri);
+    } finally {
+      if (dir != null && !done) {
+        deleteTree(dir); // nothing of a failed download is kept
+      }
+    }
+  }
+
+  /** Deletes a download folder and what it holds; a leftover temp file is logged, not fatal. */
+  public static void deleteTree(java.nio.file.Path dir) {
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot delete the download folder {}: {}", dir, e.getMessage());
+    }
+  }
 
   /** The whole file at {@code uri}; fails naming the URI when it is missing or unreadable. */
   public static byte[] read(String uri, Configuration hadoopConf) {
@@ -23,6 +93,14 @@ public final class ModelSource {
    * should be {@code expected} when it is a directory.
    */
   public static byte[] read(String uri, Configuration hadoopConf, String what, String expected) {
+    if (isHttp(uri)) {
+      java.nio.file.Path file = download(uri, what);
+      try {
+        return read(file.toUri().toString(), hadoopConf, what, expected);
+      } finally {
+        deleteTree(file.getParent());
+      }
+    }
     Path path = new Path(uri);
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);

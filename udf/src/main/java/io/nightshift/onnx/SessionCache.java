@@ -4,7 +4,7 @@ import io.nightshift.cache.LeaseCache;
 
 /**
  * The ONNX Runtime sessions of one JVM (an executor, or the driver in local mode), at most one
- * per {@link SessionKey} (model sha256 x device), shared by every task thread of the JVM: tasks
+ * per {@link SessionKey} (model sha256 x device x session options), shared by every task thread of the JVM: tasks
  * lease a session and never close it (see {@link LeaseCache}). The shared {@code OrtEnvironment}
  * is never closed.
  */

@@ -8,8 +8,14 @@ public enum RejectReason {
   WRONG_LENGTH,
   /** A feature is NaN or infinite (with inference.non-finite: reject). */
   NON_FINITE,
-  /** A CSV/JSON value mapped as a number does not parse as one. */
+  /** A CSV/JSON value mapped as a number does not parse as one, or a fraction feeds an integer input. */
   NOT_A_NUMBER,
+  /** A value is outside the range of the model input's element type (3000000000 into int32). */
+  OUT_OF_RANGE,
+  /** A whole number the model input's float type cannot hold exactly (16777217 into float). */
+  INEXACT,
+  /** A model output is NaN or infinite for this row (with inference.non-finite: reject). */
+  NON_FINITE_OUTPUT,
   /** A text to tokenize is null or empty. */
   EMPTY_TEXT,
   /** An image's bytes are null or zero-length. */

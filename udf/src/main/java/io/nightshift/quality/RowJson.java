@@ -1,61 +1,44 @@
 package io.nightshift.quality;
 
+import java.io.CharArrayWriter;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.catalyst.json.JSONOptions;
+import org.apache.spark.sql.catalyst.json.JacksonGenerator;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Writes a row's original values as a JSON object, so a quarantined row can be replayed as it was
- * read. Numbers and booleans stay JSON literals (NaN and infinities become strings, as JSON has
- * none), arrays stay arrays, everything else is its string form.
+ * Writes a row's original values as a JSON object with Spark's own JSON writer, so that a
+ * quarantined row can be replayed as it was read ({@code from_json} with the input schema gives
+ * the row back): numbers as numbers (NaN and infinities as strings), timestamps in ISO 8601 with
+ * microseconds and the session's offset, timestamp_ntz without an offset, dates as
+ * {@code yyyy-MM-dd}, structs and maps as objects, arrays as arrays, binary as base64, nulls kept.
+ * Not thread-safe: one per task.
  */
 public final class RowJson {
-  private RowJson() {}
+  private final CharArrayWriter out = new CharArrayWriter(256);
+  private final JacksonGenerator generator;
 
-  public static String of(InternalRow row, StructType schema) {
-    StringBuilder sb = new StringBuilder(128).append('{');
-    StructField[] fields = schema.fields();
-    for (int i = 0; i < fields.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      string(sb, fields[i].name());
-      sb.append(':');
-      value(sb, row.isNullAt(i) ? null : row.get(i, fields[i].dataType()), fields[i].dataType());
-    }
-    return sb.append('}').toString();
+  /** A writer for rows of {@code schema}; timestamps are written in {@code timeZone}. */
+  public RowJson(StructType schema, String timeZone) {
+    Map<String, String> options = new HashMap<>();
+    options.put("ignoreNullFields", "false");
+    options.put("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+    options.put("timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+    options.put("dateFormat", "yyyy-MM-dd");
+    scala.collection.immutable.Map<String, String> scalaOptions =
+        scala.collection.immutable.Map.from(CollectionConverters.asScala(options));
+    this.generator = new JacksonGenerator(schema, out, new JSONOptions(scalaOptions, timeZone, ""));
   }
 
-  private static void value(StringBuilder sb, Object v, DataType type) {
-    if (v == null) {
-      sb.append("null");
-    } else if (type instanceof NumericType || type instanceof BooleanType) {
-      String s = v.toString();
-      if (s.equals("NaN") || s.contains("Infinity")) {
-        string(sb, s);
-      } else {
-        sb.append(s);
-      }
-    } else if (type instanceof ArrayType at && v instanceof ArrayData arr) {
-      sb.append('[');
-      for (int i = 0; i < arr.numElements(); i++) {
-        if (i > 0) {
-          sb.append(',');
-        }
-        value(sb, arr.isNullAt(i) ? null : arr.get(i, at.elementType()), at.elementType());
-      }
-      sb.append(']');
-    } else if (type instanceof BinaryType && v instanceof byte[] b) {
-      string(sb, java.util.Base64.getEncoder().encodeToString(b));
-    } else {
-      string(sb, v.toString());
-    }
+  /** The JSON object of {@code row}, whose fields are the schema's. */
+  public String of(InternalRow row) {
+    out.reset();
+    generator.write(row);
+    generator.flush();
+    return out.toString();
   }
 
   /** Appends {@code s} as a JSON string. */

@@ -1,13 +1,19 @@
 package io.nightshift.result;
 
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxMap;
+import ai.onnxruntime.OnnxSequence;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtSession;
 import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.NonFinitePolicy;
 import io.nightshift.config.Enums.Normalize;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.JobConfig.OutputMapping;
+import io.nightshift.model.ModelSignature;
+import io.nightshift.quality.RejectReason;
+import io.nightshift.quality.Rejection;
 import io.nightshift.text.Pooling;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -16,6 +22,8 @@ import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -25,6 +33,8 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -43,21 +53,43 @@ public final class ResultWriter implements AutoCloseable {
   private final ColumnVector[] columns;
   /** Real tokens of each batch slot (text models), for pooling and token-level columns. */
   private int[] tokenCounts;
+  private final boolean rejectNonFinite;
+  /** Per run row: whether the output being written holds a NaN or infinity there (policy pass). */
+  private boolean[] nonFiniteRows = new boolean[0];
 
-  public ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity) {
+  /**
+   * A writer for {@code capacity} slots. With {@code nonFinite} reject, a row whose float output
+   * holds NaN or an infinity is rejected ({@code non_finite_output}) before any post-step sees it;
+   * with pass, its raw values are written and argmax / top-k give null for it.
+   */
+  public ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity, NonFinitePolicy nonFinite) {
     this.outputs = outputs;
-    for (ResultOutput o : outputs) {
-      for (org.apache.spark.sql.types.StructField f : o.fields()) {
-        FieldVector v = create(f.name(), f.dataType(), allocator);
-        v.setInitialCapacity(capacity);
-        v.allocateNew();
-        vectors.add(v);
+    this.rejectNonFinite = nonFinite == NonFinitePolicy.REJECT;
+    try {
+      for (ResultOutput o : outputs) {
+        for (org.apache.spark.sql.types.StructField f : o.fields()) {
+          FieldVector v = create(f.name(), f.dataType(), allocator);
+          vectors.add(v);
+          v.setInitialCapacity(capacity);
+          v.allocateNew();
+        }
       }
+    } catch (RuntimeException e) {
+      close(); // the vectors made so far
+      throw e;
     }
     columns = vectors.stream().map(ArrowColumnVector::new).toArray(ColumnVector[]::new);
   }
 
   private static FieldVector create(String name, org.apache.spark.sql.types.DataType type, BufferAllocator a) {
+    if (type instanceof org.apache.spark.sql.types.MapType mt) {
+      MapVector map = MapVector.empty(name, a, false);
+      StructVector entries =
+          (StructVector) map.addOrGetVector(FieldType.notNullable(ArrowType.Struct.INSTANCE)).getVector();
+      entries.addOrGet(MapVector.KEY_NAME, FieldType.notNullable(arrowType(mt.keyType())), FieldVector.class);
+      entries.addOrGet(MapVector.VALUE_NAME, FieldType.notNullable(arrowType(mt.valueType())), FieldVector.class);
+      return map;
+    }
     if (type instanceof org.apache.spark.sql.types.ArrayType at) {
       ListVector list = ListVector.empty(name, a);
       if (at.elementType() instanceof org.apache.spark.sql.types.ArrayType inner) {
@@ -89,6 +121,13 @@ public final class ResultWriter implements AutoCloseable {
     };
   }
 
+  /** The model outputs this writer needs: the only ones a run fetches. */
+  public Set<String> modelOutputs() {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    outputs.forEach(o -> names.add(o.mapping().modelOutput()));
+    return names;
+  }
+
   /** Clears the vectors for a new batch. */
   public void reset() {
     for (FieldVector v : vectors) {
@@ -103,22 +142,34 @@ public final class ResultWriter implements AutoCloseable {
     this.tokenCounts = counts;
   }
 
-  /** Writes the outputs of a run over batch slots [from, from + n). */
-  public void write(OrtSession.Result result, int from, int n) {
+  /**
+   * Writes the outputs of a run whose first {@code n} of {@code batchRows} rows are batch slots
+   * [from, from + n) (the rest padding for a model of fixed batch size). A row with a NaN or
+   * infinite float output gets its rejection in {@code failed[slot]} (policy reject); its slot is
+   * still written, and the caller drops it.
+   */
+  public void write(OrtSession.Result result, int from, int n, int batchRows, Rejection[] failed) {
     int v = 0;
     for (ResultOutput o : outputs) {
       OnnxValue value =
           result.get(o.mapping().modelOutput())
               .orElseThrow(() -> new NightshiftException(
                   "model output '%s' is missing from the run's result", o.mapping().modelOutput()));
+      if (o.kind() == ModelSignature.Kind.SEQUENCE_OF_MAPS) {
+        writeMaps(o, (OnnxSequence) value, from, n, batchRows, vectors.get(v),
+            o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null);
+        v += o.fields().length;
+        continue;
+      }
       OnnxTensor tensor = (OnnxTensor) value;
       long[] shape = tensor.getInfo().getShape();
-      if (shape.length == 0 || shape[0] != n) {
+      if (shape.length == 0 || shape[0] != batchRows) {
         throw new NightshiftException(
             "model output '%s' has shape %s for a batch of %d rows; its first dimension must be the batch",
-            o.mapping().modelOutput(), java.util.Arrays.toString(shape), n);
+            o.mapping().modelOutput(), java.util.Arrays.toString(shape), batchRows);
       }
-      int perRow = (int) (tensor.getInfo().getNumElements() / Math.max(1, n));
+      int perRow = (int) (tensor.getInfo().getNumElements() / Math.max(1, batchRows));
+      checkFinite(o, tensor, perRow, from, n, failed);
       if (o.mapping().post().pools()) {
         writePooled(o.mapping(), tensor, from, n, (ListVector) vectors.get(v));
       } else if (o.mapping().post() == PostStep.NONE && o.tokenLevel()) {
@@ -129,9 +180,41 @@ public final class ResultWriter implements AutoCloseable {
         writeRaw(o, tensor, perRow, from, n, vectors.get(v));
       } else {
         writePost(o.mapping(), floats(tensor), perRow, from, n, vectors.get(v),
-            o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null);
+            o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null, nonFiniteRows);
       }
       v += o.fields().length;
+    }
+  }
+
+  /**
+   * Looks for NaN and infinities in each of the n rows of a float output, before any post-step:
+   * rejects those rows (policy reject), or marks them in {@link #nonFiniteRows} (policy pass).
+   */
+  private void checkFinite(ResultOutput o, OnnxTensor t, int perRow, int from, int n, Rejection[] failed) {
+    if (nonFiniteRows.length < n) {
+      nonFiniteRows = new boolean[n];
+    }
+    java.util.Arrays.fill(nonFiniteRows, 0, n, false);
+    OnnxJavaType type = t.getInfo().type;
+    if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16 && type != OnnxJavaType.DOUBLE) {
+      return;
+    }
+    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? t.getFloatBuffer() : null;
+    DoubleBuffer db = type == OnnxJavaType.DOUBLE ? t.getDoubleBuffer() : null;
+    for (int r = 0; r < n; r++) {
+      int base = r * perRow;
+      for (int j = 0; j < perRow; j++) {
+        double x = fb != null ? fb.get(base + j) : db.get(base + j);
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+          nonFiniteRows[r] = true;
+          if (rejectNonFinite && failed[from + r] == null) {
+            failed[from + r] = new Rejection(RejectReason.NON_FINITE_OUTPUT,
+                "model output '" + o.mapping().modelOutput() + "' is " + (fb != null ? Float.toString((float) x) : Double.toString(x))
+                    + " at index " + j);
+          }
+          break;
+        }
+      }
     }
   }
 
@@ -246,7 +329,7 @@ public final class ResultWriter implements AutoCloseable {
   }
 
   private static float[] floats(OnnxTensor t) {
-    if (t.getInfo().type == OnnxJavaType.FLOAT) {
+    if (t.getInfo().type == OnnxJavaType.FLOAT || t.getInfo().type == OnnxJavaType.FLOAT16) {
       FloatBuffer fb = t.getFloatBuffer();
       float[] out = new float[fb.remaining()];
       fb.get(out);
@@ -266,8 +349,8 @@ public final class ResultWriter implements AutoCloseable {
   private static void writeRaw(ResultOutput o, OnnxTensor t, int perRow, int from, int n, FieldVector vec) {
     boolean scalar = o.rank() == 1;
     switch (o.type()) {
-      case FLOAT -> {
-        FloatBuffer b = t.getFloatBuffer();
+      case FLOAT, FLOAT16 -> {
+        FloatBuffer b = t.getFloatBuffer(); // fp16 comes back widened to float
         if (scalar) {
           for (int r = 0; r < n; r++) ((Float4Vector) vec).set(from + r, b.get(r));
         } else {
@@ -322,17 +405,153 @@ public final class ResultWriter implements AutoCloseable {
           }
         }
       }
+      case STRING -> {
+        String[] values = strings(o, t, n * perRow);
+        if (scalar) {
+          for (int r = 0; r < n; r++) {
+            ((VarCharVector) vec).setSafe(from + r, values[r].getBytes(StandardCharsets.UTF_8));
+          }
+        } else {
+          ListVector list = (ListVector) vec;
+          VarCharVector child = (VarCharVector) list.getDataVector();
+          for (int r = 0; r < n; r++) {
+            int off = list.startNewValue(from + r);
+            for (int j = 0; j < perRow; j++) {
+              child.setSafe(off + j, values[r * perRow + j].getBytes(StandardCharsets.UTF_8));
+            }
+            list.endValue(from + r, perRow);
+          }
+        }
+      }
       default -> throw new NightshiftException("model output '%s' has unsupported type %s",
           o.mapping().modelOutput(), o.type());
     }
   }
 
-  private static void writePost(
-      OutputMapping m, float[] values, int c, int from, int n, FieldVector vec, FieldVector scores) {
+  /** A string tensor's values, row-major. */
+  private static String[] strings(ResultOutput o, OnnxTensor t, int count) {
+    String[] out = new String[count];
+    try {
+      Object value = t.getValue();
+      if (value instanceof String[] flat) {
+        return flat;
+      }
+      int i = 0;
+      for (Object row : (Object[]) value) {
+        for (String s : (String[]) row) {
+          out[i++] = s;
+        }
+      }
+      return out;
+    } catch (ai.onnxruntime.OrtException | ClassCastException e) {
+      throw new NightshiftException(e, "cannot read the strings of model output '%s': %s",
+          o.mapping().modelOutput(), e.getMessage());
+    }
+  }
+
+  /**
+   * A ZipMap output: one map per row, from class (int64 or string) to probability. Written as a
+   * map column in key order, or through argmax / top-k as the keys of the highest values (ties go
+   * to the smaller key).
+   */
+  private static void writeMaps(ResultOutput o, OnnxSequence seq, int from, int n, int batchRows, FieldVector vec,
+      FieldVector scores) {
+    List<? extends OnnxValue> maps;
+    try {
+      maps = seq.getValue();
+    } catch (ai.onnxruntime.OrtException e) {
+      throw new NightshiftException(e, "cannot read model output '%s': %s", o.mapping().modelOutput(), e.getMessage());
+    }
+    try {
+      if (maps.size() != batchRows) {
+        throw new NightshiftException(
+            "model output '%s' holds %d maps for a batch of %d rows; it must hold one per row",
+            o.mapping().modelOutput(), maps.size(), batchRows);
+      }
+      for (int r = 0; r < n; r++) {
+        java.util.TreeMap<Object, Float> row = new java.util.TreeMap<>();
+        try {
+          for (Map.Entry<?, ?> e : ((OnnxMap) maps.get(r)).getValue().entrySet()) {
+            row.put(e.getKey(), ((Number) e.getValue()).floatValue());
+          }
+        } catch (ai.onnxruntime.OrtException e) {
+          throw new NightshiftException(e, "cannot read model output '%s': %s", o.mapping().modelOutput(),
+              e.getMessage());
+        }
+        writeMapRow(o.mapping(), row, from + r, vec, scores);
+      }
+    } finally {
+      for (OnnxValue m : maps) {
+        m.close();
+      }
+    }
+  }
+
+  private static void writeMapRow(OutputMapping m, java.util.TreeMap<Object, Float> row, int slot, FieldVector vec,
+      FieldVector scores) {
+    switch (m.post()) {
+      case NONE -> {
+        MapVector map = (MapVector) vec;
+        StructVector entries = (StructVector) map.getDataVector();
+        FieldVector keys = entries.getChild(MapVector.KEY_NAME);
+        Float4Vector values = (Float4Vector) entries.getChild(MapVector.VALUE_NAME);
+        int off = map.startNewValue(slot);
+        int j = 0;
+        for (Map.Entry<Object, Float> e : row.entrySet()) {
+          entries.setIndexDefined(off + j);
+          setKey(keys, off + j, e.getKey());
+          values.setSafe(off + j, e.getValue());
+          j++;
+        }
+        map.endValue(slot, j);
+      }
+      case ARGMAX -> setKey(vec, slot, top(row, 1).get(0).getKey());
+      case TOP_K -> {
+        List<Map.Entry<Object, Float>> top = top(row, Math.min(m.k(), row.size()));
+        ListVector idx = (ListVector) vec;
+        ListVector sc = (ListVector) scores;
+        int off = idx.startNewValue(slot);
+        int soff = sc.startNewValue(slot);
+        for (int j = 0; j < top.size(); j++) {
+          setKey(idx.getDataVector(), off + j, top.get(j).getKey());
+          ((Float4Vector) sc.getDataVector()).setSafe(soff + j, top.get(j).getValue());
+        }
+        idx.endValue(slot, top.size());
+        sc.endValue(slot, top.size());
+      }
+      default -> throw new IllegalStateException("not a post-step for maps: " + m.post());
+    }
+  }
+
+  /** The {@code k} entries of highest value, highest first; among equal values the smaller key first. */
+  private static List<Map.Entry<Object, Float>> top(java.util.TreeMap<Object, Float> row, int k) {
+    List<Map.Entry<Object, Float>> entries = new ArrayList<>(row.entrySet());
+    entries.sort((a, b) -> Float.compare(b.getValue(), a.getValue())); // stable: key order among ties
+    return entries.subList(0, k);
+  }
+
+  private static void setKey(FieldVector v, int index, Object key) {
+    if (v instanceof BigIntVector longs) {
+      longs.setSafe(index, (Long) key);
+    } else {
+      ((VarCharVector) v).setSafe(index, ((String) key).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void writePost(OutputMapping m, float[] values, int c, int from, int n, FieldVector vec,
+      FieldVector scores, boolean[] nonFinite) {
     List<String> labels = m.labels();
     for (int r = 0; r < n; r++) {
       int base = r * c;
       int slot = from + r;
+      if (nonFinite[r] && m.post() != PostStep.SOFTMAX) {
+        // No class is the largest of values that hold a NaN or an infinity: no answer.
+        vec.setNull(slot);
+        if (scores != null) {
+          scores.setNull(slot);
+        }
+        continue;
+      }
       switch (m.post()) {
         case SOFTMAX -> {
           ListVector list = (ListVector) vec;

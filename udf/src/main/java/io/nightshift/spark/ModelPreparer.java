@@ -4,6 +4,7 @@ import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.Distribution;
 import io.nightshift.config.Enums.ModelPrecision;
 import io.nightshift.config.JobConfig.ModelSpec;
+import io.nightshift.model.optimize.EmbeddingTable;
 import io.nightshift.model.optimize.ExternalDataFiles;
 import io.nightshift.model.ModelBundle;
 import io.nightshift.model.ModelCache;
@@ -52,12 +53,28 @@ final class ModelPreparer {
       byte[] bytes,
       ModelBundle bundle,
       OptimizeReport report,
-      boolean optimized) {}
+      boolean optimized,
+      Map<String, EmbeddingTable.Table> embeddings) {
+
+    /** The same, with the embedding tables of the model's integer inputs (text models). */
+    Prepared withEmbeddings(Map<String, EmbeddingTable.Table> tables) {
+      return new Prepared(sha256, size, signature, distribution, bytes, bundle, report, optimized, tables);
+    }
+  }
 
   static Prepared prepare(SparkContext sc, ModelSpec model) {
     Configuration conf = sc.hadoopConfiguration();
     String uri = model.uri();
-    byte[] bytes = ModelSource.read(uri, conf);
+    // A model over http(s) is streamed to a local file once, and read from there like any other.
+    String source = uri;
+    boolean downloaded = ModelSource.isHttp(uri);
+    if (downloaded) {
+      Path file = ModelSource.download(uri, "model file");
+      file.getParent().toFile().deleteOnExit();
+      file.toFile().deleteOnExit();
+      source = file.toUri().toString();
+    }
+    byte[] bytes = ModelSource.read(source, conf);
     String mainSha = ModelPayload.sha256(bytes);
     if (!model.sha256().isEmpty() && !model.sha256().equals(mainSha)) {
       throw NightshiftException.invalid(
@@ -73,7 +90,15 @@ final class ModelPreparer {
     } catch (NightshiftException e) {
       throw NightshiftException.invalid(e, "model file %s is not a loadable ONNX model: %s", uri, e.getMessage());
     }
-    ModelBundle bundle = ModelBundle.of(uri, mainSha, bytes.length, locations, conf);
+    if (downloaded && !locations.isEmpty()) {
+      throw NightshiftException.invalid(
+          "model file %s keeps weights in external data file(s) %s; a model read over http(s) must be"
+              + " one file: put the folder on a file system (local, hdfs://, s3a://) instead",
+          uri, locations.keySet());
+    }
+    ModelBundle bundle = ModelBundle.of(source, mainSha, bytes.length, locations, conf);
+    // A text model's tokenizer is checked against the table its ids index (shapes only).
+    Map<String, EmbeddingTable.Table> tables = model.hasTokenizer() ? EmbeddingTable.byInput(bytes, uri) : Map.of();
 
     OptimizeReport report = null;
     if (model.precision() != ModelPrecision.FP32) {
@@ -92,14 +117,19 @@ final class ModelPreparer {
         bytes = optimized.bytes();
         String sha = ModelPayload.sha256(bytes);
         bundle = ModelBundle.single(new org.apache.hadoop.fs.Path(uri).getName(), null, bytes.length, sha);
-        return ship(sc, model, bundle, bytes, report, true);
+        return ship(sc, model, bundle, bytes, report, true, true).withEmbeddings(tables);
       }
     }
-    return ship(sc, model, bundle, bundle.externalData().isEmpty() ? bytes : null, report, false);
+    return ship(sc, model, bundle, bundle.externalData().isEmpty() ? bytes : null, report, false, downloaded)
+        .withEmbeddings(tables);
   }
 
+  /**
+   * @param onDriverOnly the model's bytes exist only on the driver (optimized here, or downloaded
+   *     over http): shipped as files, they are cached and, on a cluster, added with addFile
+   */
   private static Prepared ship(SparkContext sc, ModelSpec model, ModelBundle bundle, byte[] bytes,
-      OptimizeReport report, boolean optimized) {
+      OptimizeReport report, boolean optimized, boolean onDriverOnly) {
     Distribution distribution = model.distribution();
     if (distribution == Distribution.BROADCAST && bytes == null) {
       throw NightshiftException.invalid(
@@ -114,8 +144,8 @@ final class ModelPreparer {
     if (distribution == Distribution.BROADCAST) {
       signature = Predictor.inspect(bytes, model.uri(), Predictor.customOpsLibrary(model));
     } else {
-      if (optimized) {
-        // The driver made this file: put it in the driver's cache; a cluster's executors get it
+      if (onDriverOnly) {
+        // The driver made (or downloaded) this file: put it in the driver's cache; a cluster's executors get it
         // through SparkContext.addFile, local mode reads it in place.
         Path local = ModelCache.store(bytes, bundle.sha256(), bundle.main().relativePath(), model.cacheDir());
         String source = local.toUri().toString();
@@ -134,7 +164,8 @@ final class ModelPreparer {
     }
     LOG.info("Model {}: sha256 {}, {} bytes in {} file(s), shipped by {}", model.uri(), bundle.sha256(),
         bundle.totalSize(), bundle.files().size(), distribution.name().toLowerCase());
-    return new Prepared(bundle.sha256(), bundle.totalSize(), signature, distribution, bytes, bundle, report, optimized);
+    return new Prepared(bundle.sha256(), bundle.totalSize(), signature, distribution, bytes, bundle, report, optimized,
+        Map.of());
   }
 
   /** The signature, read from a local copy of the files through a short-lived CPU session. */

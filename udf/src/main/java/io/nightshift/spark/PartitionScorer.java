@@ -82,7 +82,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         DeviceResolver.resolve(plan.model().device(), plan.model().resourceName(), plan.model().multipleGpus());
     return SessionCache.shared()
         .acquire(
-            new SessionKey(plan.modelSha256(), device.id()),
+            new SessionKey(plan.modelSha256(), device.id(), plan.model().device(), plan.threads(),
+                plan.model().cuda(), plan.model().customOpsLibrary()),
             plan.model().sessionCacheSize(),
             () ->
                 plan.shipped()
@@ -118,6 +119,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final int[] tokenCounts;
     private final boolean[] truncated;
     private ColumnarBatch results;
+    /** Writes rejected rows' input_json; made on the first rejection. */
+    private RowJson rowJson;
     private final int capacity;
     private int batchSize;
     private int cursor;
@@ -129,51 +132,82 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       this.plan = plan;
       this.input = input;
       this.lease = lease(plan);
-      this.session = lease.value();
-      String name = "nightshift-task-" + (task == null ? "local" : task.taskAttemptId());
-      this.allocator = Allocators.child(name);
-      // A GPU session gets the larger GPU batch: small batches leave a GPU idle.
-      int n = session.device().kind() == Device.Kind.CUDA ? plan.gpuBatchSize() : plan.batchSize();
-      this.capacity = n;
-      this.buffers = new TensorBuffer[plan.inputs().size()];
-      for (int i = 0; i < buffers.length; i++) {
-        FeatureInput in = plan.inputs().get(i);
-        buffers[i] = new TensorBuffer(allocator, in.type(), n, Math.max(1, in.width()));
-      }
-      this.writer = new ResultWriter(plan.outputs(), allocator, n);
-      this.reader = new RowReader(plan.inputs(), buffers, plan.nonFinite());
-      this.bulk = input instanceof ColumnarRows && plan.text() == null && ColumnarFill.supports(plan.inputs())
-          ? new ColumnarFill(plan.inputs(), buffers, reader, n)
-          : null;
-      this.scorer = new BatchScorer(session.session(), SessionFactory.environment(), plan.inputs(), buffers, writer);
-      this.rejects =
-          plan.rejectDir() == null
-              ? null
-              : new RejectSink(plan.rejectDir(), rejectFileName(), plan.hadoopConf().value().get());
-      this.passThrough = passThroughProjection(plan);
-      this.slots = new InternalRow[n];
-      this.failed = new Rejection[n];
-      this.widths = new int[buffers.length];
-      if (plan.text() == null) {
-        this.tokenizerLease = null;
-        this.text = null;
-        this.flags = null;
-        this.tokenCounts = null;
-        this.truncated = null;
-      } else {
-        TextSpec spec = plan.text();
-        this.tokenizerLease = TextSetup.acquire(plan);
-        this.text =
-            new TextBatcher(spec, tokenizerLease.value(), plan.inputs().get(0).columns().get(0).ordinal(), n,
-                buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), this::reject);
-        this.flags = new TextFlags(spec.truncatedColumn(),
-            spec.empty() == EmptyTextPolicy.NULL ? spec.reasonColumn() : null, allocator, n);
-        this.tokenCounts = new int[n];
-        this.truncated = new boolean[n];
-        writer.tokenCounts(tokenCounts);
+      // Whatever is opened below is closed again if a later step throws: nothing leaks from a
+      // constructor that never returns (the task-completion listener is only added at the end).
+      java.util.ArrayDeque<AutoCloseable> opened = new java.util.ArrayDeque<>();
+      opened.push(lease);
+      try {
+        this.session = lease.value();
+        String name = "nightshift-task-" + (task == null ? "local" : task.taskAttemptId());
+        this.allocator = Allocators.child(name);
+        opened.push(allocator);
+        // A GPU session gets the larger GPU batch: small batches leave a GPU idle.
+        // A model with a fixed batch dimension gets exactly that many rows per run.
+        int n = plan.fixedBatch() > 0 ? plan.fixedBatch()
+            : session.device().kind() == Device.Kind.CUDA ? plan.gpuBatchSize() : plan.batchSize();
+        this.capacity = n;
+        // Above a fixed batch of 1, rows [B, 2B) are scratch for running a row alone (see BatchScorer).
+        int bufferRows = plan.fixedBatch() > 1 ? 2 * n : n;
+        this.buffers = new TensorBuffer[plan.inputs().size()];
+        for (int i = 0; i < buffers.length; i++) {
+          FeatureInput in = plan.inputs().get(i);
+          buffers[i] = new TensorBuffer(allocator, in.type(), bufferRows, Math.max(1, in.width()));
+          opened.push(buffers[i]);
+        }
+        this.writer = new ResultWriter(plan.outputs(), allocator, n, plan.nonFinite());
+        opened.push(writer);
+        this.reader = new RowReader(plan.inputs(), buffers, plan.nonFinite());
+        this.bulk = input instanceof ColumnarRows && plan.text() == null && ColumnarFill.supports(plan.inputs())
+            ? new ColumnarFill(plan.inputs(), buffers, reader, n)
+            : null;
+        this.scorer = new BatchScorer(
+            session.session(), SessionFactory.environment(), plan.inputs(), buffers, writer, plan.fixedBatch());
+        opened.push(scorer);
+        this.rejects =
+            plan.rejectDir() == null
+                ? null
+                : new RejectSink(plan.rejectDir(), rejectFileName(), plan.hadoopConf().value().get());
+        this.passThrough = passThroughProjection(plan);
+        this.slots = new InternalRow[n];
+        this.failed = new Rejection[n];
+        this.widths = new int[buffers.length];
+        if (plan.text() == null) {
+          this.tokenizerLease = null;
+          this.text = null;
+          this.flags = null;
+          this.tokenCounts = null;
+          this.truncated = null;
+        } else {
+          TextSpec spec = plan.text();
+          this.tokenizerLease = TextSetup.acquire(plan);
+          opened.push(tokenizerLease);
+          this.text =
+              new TextBatcher(spec, tokenizerLease.value(), plan.inputs().get(0).columns().get(0).ordinal(), n,
+                  buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), this::reject);
+          this.flags = new TextFlags(spec.truncatedColumn(),
+              spec.empty() == EmptyTextPolicy.NULL ? spec.reasonColumn() : null, allocator, n);
+          opened.push(flags);
+          this.tokenCounts = new int[n];
+          this.truncated = new boolean[n];
+          writer.tokenCounts(tokenCounts);
+        }
+      } catch (RuntimeException | Error e) {
+        closeAll(opened, e);
+        throw e;
       }
       if (task != null) {
         task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> close());
+      }
+    }
+
+    /** Closes {@code opened} newest first, adding any failure to {@code cause}. */
+    private static void closeAll(java.util.Deque<AutoCloseable> opened, Throwable cause) {
+      while (!opened.isEmpty()) {
+        try {
+          opened.pop().close();
+        } catch (Exception | Error suppressed) {
+          cause.addSuppressed(suppressed);
+        }
       }
     }
 
@@ -295,7 +329,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
             "row rejected (%s: %s) and this Predictor has no place for rejected rows",
             r.reason().code(), r.detail());
       }
-      rejects.write(r, RowJson.of(row, plan.inputSchema()));
+      if (rowJson == null) {
+        rowJson = new RowJson(plan.inputSchema(), plan.timeZone());
+      }
+      rejects.write(r, rowJson.of(row));
     }
 
     private void finish() {

@@ -16,10 +16,12 @@ import io.nightshift.model.ModelPayload;
 import io.nightshift.model.ModelSignature;
 import io.nightshift.model.ModelSource;
 import io.nightshift.model.ShippedModel;
+import io.nightshift.model.optimize.EmbeddingTable;
 import io.nightshift.model.optimize.OptimizeReport;
 import io.nightshift.onnx.Device;
 import io.nightshift.onnx.ScoringSession;
 import io.nightshift.onnx.SessionFactory;
+import io.nightshift.quality.ColumnNames;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -84,15 +86,26 @@ public final class Predictor {
     ModelPreparer.Prepared prepared = ModelPreparer.prepare(spark.sparkContext(), model);
     ModelPayload tokenizer = null;
     if (model.hasTokenizer()) {
-      tokenizer = readTokenizer(model.tokenizer(), inference, spark.sparkContext().hadoopConfiguration());
+      tokenizer = readTokenizer(model.tokenizer(), inference, spark.sparkContext().hadoopConfiguration(), prepared,
+          model.uri());
     } else if (inference.text() != null) {
       throw NightshiftException.invalid("inference.text.column is set but model.tokenizer is not");
+    }
+    int fixedBatch = new SignatureBinder(prepared.signature(), model.uri()).fixedBatch();
+    if (fixedBatch > 0) {
+      LOG.info("Model {} fixes its batch at {} rows: runs of exactly {} rows whatever {} says,"
+              + " the last one padded (its padding discarded)",
+          model.uri(), fixedBatch, fixedBatch, JobProperties.INFERENCE_BATCH_SIZE);
     }
     return new Predictor(spark, model, inference, prepared, tokenizer);
   }
 
-  /** Reads the tokenizer file and checks, by building it once, that it is one. */
-  private static ModelPayload readTokenizer(String uri, InferenceSpec inference, Configuration conf) {
+  /**
+   * Reads the tokenizer file and checks, by building it once, that it is one, and that its
+   * vocabulary is the model's: as many ids as rows in the embedding table its ids input indexes.
+   */
+  private static ModelPayload readTokenizer(String uri, InferenceSpec inference, Configuration conf,
+      ModelPreparer.Prepared prepared, String modelUri) {
     byte[] json = ModelSource.read(uri, conf, "tokenizer file", "a tokenizer.json");
     if (inference.text() == null) {
       throw NightshiftException.invalid("model.tokenizer is set but inference.text.column is not");
@@ -100,9 +113,39 @@ public final class Predictor {
     try (io.nightshift.text.TextTokenizer t = TextSetup.load(json, uri, inference.text())) {
       t.encode("Nightshift checks its tokenizer.");
     }
+    checkVocabulary(json, uri, prepared.embeddings().get(inference.text().idsInput()), modelUri,
+        inference.text().idsInput());
     ModelPayload payload = ModelPayload.of(json);
     LOG.info("Tokenizer {}: sha256 {}, {} bytes", uri, payload.sha256(), json.length);
     return payload;
+  }
+
+  /**
+   * Fails (exit code 2) naming both files when the tokenizer can give ids the table lacks (ONNX
+   * Runtime would fail the batch) or the table holds ids the tokenizer never gives (the ids mean
+   * other tokens: garbage, exit 0). A table at most 127 rows larger and a multiple of 8 is padding,
+   * as some exports round it: logged, accepted.
+   */
+  private static void checkVocabulary(byte[] json, String tokenizerUri, EmbeddingTable.Table table, String modelUri,
+      String idsInput) {
+    if (table == null) {
+      LOG.info("Model {}: no embedding table found behind input '{}'; the tokenizer's vocabulary is not checked",
+          modelUri, idsInput);
+      return;
+    }
+    long vocabulary = io.nightshift.text.Vocabulary.size(json, tokenizerUri);
+    long rows = table.rows();
+    if (vocabulary == rows) {
+      return;
+    }
+    if (rows > vocabulary && rows - vocabulary < 128 && rows % 8 == 0) {
+      LOG.info("Model {}: embedding table of {} rows for a vocabulary of {} (padding)", modelUri, rows, vocabulary);
+      return;
+    }
+    throw NightshiftException.invalid(
+        "tokenizer %s (%s) has a vocabulary of %d ids, but model %s embeds input '%s' with a table of %d rows"
+            + " (Gather '%s'): they belong to different models",
+        tokenizerUri, JobProperties.MODEL_TOKENIZER, vocabulary, modelUri, idsInput, rows, table.gather());
   }
 
   /**
@@ -380,7 +423,9 @@ public final class Predictor {
         reports,
         tokenizerBroadcast,
         model.tokenizer(),
-        inference.text());
+        inference.text(),
+        new SignatureBinder(prepared.signature(), model.uri()).fixedBatch(),
+        spark.sessionState().conf().sessionLocalTimeZone());
   }
 
   private int threads() {
@@ -396,6 +441,7 @@ public final class Predictor {
     List<ResultOutput> outputs = binder.outputs(inference);
     int[] pass = new int[options.passThrough().size()];
     List<StructField> fields = new ArrayList<>();
+    List<ColumnNames.Named> names = new ArrayList<>();
     for (int i = 0; i < pass.length; i++) {
       String c = options.passThrough().get(i);
       try {
@@ -406,11 +452,21 @@ public final class Predictor {
             c, String.join(", ", schema.fieldNames()));
       }
       fields.add(schema.fields()[pass[i]]);
+      names.add(new ColumnNames.Named(c, JobProperties.OUTPUT_PASS_THROUGH));
     }
     for (ResultOutput o : outputs) {
       fields.addAll(List.of(o.fields()));
+      for (StructField f : o.fields()) {
+        names.add(new ColumnNames.Named(f.name(),
+            JobProperties.forName(JobProperties.INFERENCE_OUTPUT_COLUMN, o.mapping().modelOutput())));
+      }
     }
-    fields.addAll(SignatureBinder.textFields(inference.text()));
+    for (StructField f : SignatureBinder.textFields(inference.text())) {
+      fields.add(f);
+      names.add(new ColumnNames.Named(f.name(), f.name().equals(inference.text().truncatedColumn())
+          ? JobProperties.INFERENCE_TEXT_TRUNCATED_COLUMN : JobProperties.INFERENCE_TEXT_REASON_COLUMN));
+    }
+    ColumnNames.checkDistinct(spark.sessionState().conf(), "the output", names);
     return new Binding(inputs, outputs, pass, new StructType(fields.toArray(StructField[]::new)));
   }
 

@@ -22,6 +22,8 @@ import org.apache.spark.util.CollectionAccumulator;
  * @param rejectDir where tasks stage rejected rows, or null to fail a task on its first rejection
  * @param tokenizer the tokenizer.json (verified like the model), null for tabular models
  * @param text how text feeds the model, null for tabular models
+ * @param fixedBatch the batch size the model fixes in its inputs' first dimension, 0 when dynamic
+ * @param timeZone the session time zone, for the timestamps of rejected rows' {@code input_json}
  */
 record ScoringPlan(
     String modelName,
@@ -42,5 +44,7 @@ record ScoringPlan(
     CollectionAccumulator<TaskReport> reports,
     Broadcast<ModelPayload> tokenizer,
     String tokenizerName,
-    TextSpec text)
+    TextSpec text,
+    int fixedBatch,
+    String timeZone)
     implements Serializable {}
