@@ -20,14 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a filled batch through the session. When ONNX Runtime throws on a batch, the batch is split
  * in halves, recursively, until the rows that fail alone are found: those are rejected with the
- * runtime's message, every other row is scored.
+ * runtime's message, every other row is scored. Runs are logged by ONNX Runtime at FATAL only: a
+ * failing row is reported once, in the quarantine, not once per split on stderr.
  *
  * <p>A model whose inputs have a fixed batch dimension B gets runs of exactly B rows: a shorter
  * batch is padded with copies of its first row (their results discarded), and when such a run
  * fails each row is run alone, copied B times into the buffers' scratch rows [B, 2B), which the
- * caller allocates. So a row's fate never depends on its position. Runs are logged by ONNX Runtime at FATAL only:
- * a failing row is reported once, in the quarantine, not once per split on stderr. Owns its native
- * run options; not thread-safe: one per task.
+ * caller allocates. So a row's fate never depends on its position.
+ *
+ * <p>Owns its native run options; not thread-safe: one per task.
  */
 public final class BatchScorer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
@@ -45,11 +46,6 @@ public final class BatchScorer implements AutoCloseable {
   private long runs;
   private long inferNanos;
   private final OrtSession.RunOptions runOptions;
-
-  public BatchScorer(OrtSession session, OrtEnvironment env, List<FeatureInput> inputs,
-      TensorBuffer[] buffers, ResultWriter writer) {
-    this(session, env, inputs, buffers, writer, 0);
-  }
 
   /**
    * A scorer for a model whose batch dimension is fixed at {@code fixedBatch} (0: dynamic); then

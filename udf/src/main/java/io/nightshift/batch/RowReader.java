@@ -17,9 +17,10 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  * numbers are converted exactly, never through {@code double}. A rejected row leaves garbage in
  * its slot, which the caller reuses for the next row.
  *
- * <p>A row's fate never depends on its neighbours: when a dynamic-length array input meets a row
- * of another length than the batch's, the batch ends there and the row starts the next one. Not
- * thread-safe: one per task.
+ * <p>A row's fate never depends on its neighbours: a dynamic-length array input takes one length
+ * per batch, and a row of another length is set aside (copied) for a later batch that starts with
+ * it and gathers the rows of its length, so rows come out grouped by length, not in input order.
+ * At most a batch of rows is set aside. Not thread-safe: one per task.
  */
 public final class RowReader {
   private final List<FeatureInput> inputs;
@@ -27,8 +28,11 @@ public final class RowReader {
   private final boolean rejectNonFinite;
   /** Row width of each dynamic-length array input in the current batch, 0 until its first row. */
   private final int[] batchWidth;
-  /** A row already taken from the input that starts the next batch (its array length differs). */
-  private InternalRow pending;
+  /**
+   * Copies of rows taken from the input whose array lengths differ from their batch's: each later
+   * batch starts with them. At most a batch's capacity.
+   */
+  private final java.util.ArrayDeque<InternalRow> deferred = new java.util.ArrayDeque<>();
   private long rowsRead;
 
   /** Where a rejected row goes: the caller's quarantine. */
@@ -64,35 +68,49 @@ public final class RowReader {
   public int next(java.util.Iterator<InternalRow> input, int capacity, InternalRow[] rows, Rejected rejected) {
     int n = 0;
     newBatch();
-    ColumnarRows columnar = input instanceof ColumnarRows c ? c : null;
-    while (n < capacity) {
-      InternalRow row;
-      if (pending != null) {
-        row = pending;
-        pending = null;
-      } else if (input.hasNext()) {
-        row = input.next();
-        rowsRead++;
-      } else {
-        break;
-      }
+    // Rows set aside by earlier batches first: the first fixes the lengths, the others that share
+    // them join it.
+    for (java.util.Iterator<InternalRow> it = deferred.iterator(); it.hasNext() && n < capacity; ) {
+      InternalRow row = it.next();
       if (n > 0 && !fitsBatch(row)) {
-        // A columnar row stays valid: the input is not advanced before the next batch reads it.
-        pending = columnar != null ? row : row.copy();
-        break;
+        continue;
       }
-      Rejection r = read(row, n, capacity);
-      if (r == null) {
-        rows[n++] = columnar != null ? row : row.copy();
-      } else {
-        rejected.reject(r, row);
-        if (n == 0) {
-          newBatch(); // a rejected row does not fix the batch's array lengths
+      it.remove();
+      n = take(row, row, n, capacity, rows, rejected);
+    }
+    ColumnarRows columnar = input instanceof ColumnarRows c ? c : null;
+    while (n < capacity && input.hasNext()) {
+      InternalRow row = input.next();
+      rowsRead++;
+      if (n > 0 && !fitsBatch(row)) {
+        // Another array length: set aside (a copy) for a batch of its own length.
+        deferred.add(row.copy());
+        if (deferred.size() >= capacity) {
+          break;
         }
+      } else {
+        n = take(row, columnar != null ? row : null, n, capacity, rows, rejected);
       }
       if (columnar != null && n > 0 && columnar.batchEnds()) {
         break; // the scan reuses its vectors for the next batch: score and emit these first
       }
+    }
+    return n;
+  }
+
+  /**
+   * Reads {@code row} into slot {@code n}: kept as {@code keep} (a copy when null) if accepted,
+   * else rejected. Returns the next free slot.
+   */
+  private int take(InternalRow row, InternalRow keep, int n, int capacity, InternalRow[] rows, Rejected rejected) {
+    Rejection r = read(row, n, capacity);
+    if (r == null) {
+      rows[n] = keep != null ? keep : row.copy();
+      return n + 1;
+    }
+    rejected.reject(r, row);
+    if (n == 0) {
+      newBatch(); // a rejected row does not fix the batch's array lengths
     }
     return n;
   }

@@ -1,41 +1,14 @@
 package io.nightshift.batch;
 
 /**
- * Parses a number held as text (CSV, JSON), per row. Accepts what a person writes for a decimal
+ * Parses a number held as text (CSV, JSON), per row, exactly. Accepts what a person writes for a decimal
  * number ({@code 12}, {@code -0.5}, {@code 1e-3}) and the non-finite spellings of Spark's CSV
  * reader and of Java ({@code NaN}, {@code Inf}, {@code -Inf}, {@code Infinity}); refuses Java's
  * extras ({@code 1d}, {@code 2f}, hexadecimal), so that "what counts as a number" does not depend
  * on a JVM quirk. Stateless.
  */
 public final class TextNumber {
-  /** The marker for text that is not a number; NaN itself is a valid value. */
-  private static final double INVALID = Double.longBitsToDouble(0x7ff8dead0000beefL);
-
   private TextNumber() {}
-
-  /** The value of {@code s} (trimmed), or a NaN that {@link #isNotANumber} recognises. */
-  static double parse(String s) {
-    switch (s) {
-      case "NaN", "nan", "+NaN", "-NaN" -> {
-        return Double.NaN;
-      }
-      case "Inf", "+Inf", "Infinity", "+Infinity", "inf", "+inf" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-Inf", "-Infinity", "-inf" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      default -> {}
-    }
-    if (s.isEmpty() || !plainDecimal(s)) {
-      return INVALID;
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      return INVALID;
-    }
-  }
 
   /**
    * The exact value of {@code s} (trimmed), or null when it is not a plain decimal number. Never
@@ -61,11 +34,6 @@ public final class TextNumber {
       case "-Inf", "-Infinity", "-inf" -> Double.NEGATIVE_INFINITY;
       default -> null;
     };
-  }
-
-  /** Whether {@code v}, from {@link #parse}, means "not a number" (as opposed to NaN). */
-  static boolean isNotANumber(double v) {
-    return Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(INVALID);
   }
 
   /** At most 64 characters of {@code s}, for a message. */

@@ -57,11 +57,6 @@ public final class ResultWriter implements AutoCloseable {
   /** Per run row: whether the output being written holds a NaN or infinity there (policy pass). */
   private boolean[] nonFiniteRows = new boolean[0];
 
-  /** A writer that rejects rows with a non-finite output (inference.non-finite: reject). */
-  public ResultWriter(List<ResultOutput> outputs, BufferAllocator allocator, int capacity) {
-    this(outputs, allocator, capacity, NonFinitePolicy.REJECT);
-  }
-
   /**
    * A writer for {@code capacity} slots. With {@code nonFinite} reject, a row whose float output
    * holds NaN or an infinity is rejected ({@code non_finite_output}) before any post-step sees it;
@@ -147,16 +142,11 @@ public final class ResultWriter implements AutoCloseable {
     this.tokenCounts = counts;
   }
 
-  /** Writes the outputs of a run over batch slots [from, from + n); the run held those n rows. */
-  public void write(OrtSession.Result result, int from, int n) {
-    write(result, from, n, n, null);
-  }
-
   /**
    * Writes the outputs of a run whose first {@code n} of {@code batchRows} rows are batch slots
    * [from, from + n) (the rest padding for a model of fixed batch size). A row with a NaN or
-   * infinite float output gets its rejection in {@code failed[slot]} (policy reject; {@code failed}
-   * may then not be null); its slot is still written, and the caller drops it.
+   * infinite float output gets its rejection in {@code failed[slot]} (policy reject); its slot is
+   * still written, and the caller drops it.
    */
   public void write(OrtSession.Result result, int from, int n, int batchRows, Rejection[] failed) {
     int v = 0;
