@@ -97,6 +97,29 @@ class OptimizeCommandTest {
         "output 'last_hidden_state': min cosine %.5f < model.accuracy.min-cosine 0.99999", min));
   }
 
+  /** A ZipMap output (argmax on its keys in the job) is compared as class probabilities, in key order. */
+  @Test
+  void aZipMapClassifierIsCheckedByTop1Agreement() throws Exception {
+    Path job = tmp.resolve("trees.yaml");
+    Files.writeString(job, """
+        input:
+          path: %s
+          format: csv
+          options: {header: true}
+          schema: "species STRING, island STRING, bill_length_mm DOUBLE, bill_depth_mm DOUBLE, flipper_length_mm DOUBLE, body_mass_g DOUBLE, sex STRING"
+        model: {uri: %s}
+        inference:
+          inputs: {input: {columns: [bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g]}}
+          outputs: {probabilities: {column: species_id, post: argmax}}
+        output: {path: %s}
+        """.formatted(Samples.penguinsCsv(), Samples.treeEnsemble(), tmp.resolve("trees-out")));
+    Outcome o = run("optimize", "--model", Samples.treeEnsemble().toString(), "--precision", "fp16",
+        "--out", tmp.resolve("trees-fp16.onnx").toString(), "--check-config", job.toString());
+    assertThat(o.code()).as(o.err()).isEqualTo(0);
+    assertThat(o.out()).contains("probabilities (classifier): top-1 agreement 1.0000, max abs probability diff 0")
+        .contains("accuracy: within the thresholds");
+  }
+
   @Test
   void skippedTensorsAreListedAndBadModelsRefused() throws Exception {
     Outcome o = run("optimize", "--model", MODEL.toString(), "--precision", "int8", "--out",

@@ -138,7 +138,7 @@ public final class AccuracyCheck {
       if (e instanceof Long || e instanceof Integer) {
         integral = true;
       }
-      vectors &= e instanceof List<?> || e instanceof scala.collection.Seq<?>;
+      vectors &= e instanceof List<?> || e instanceof scala.collection.Seq<?> || e instanceof scala.collection.Map<?, ?>;
       double[] ev = values(e);
       double[] av = values(a);
       refs.add(ev);
@@ -192,6 +192,11 @@ public final class AccuracyCheck {
     }
     if (v instanceof Number n) {
       return new double[] {n.doubleValue()};
+    }
+    if (v instanceof scala.collection.Map<?, ?> map) {
+      // A ZipMap row: its probabilities in key order, so both models' rows line up.
+      java.util.TreeMap<Object, Object> sorted = new java.util.TreeMap<>(scala.jdk.javaapi.CollectionConverters.asJava(map));
+      return sorted.values().stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
     }
     List<?> list = v instanceof List<?> l ? l
         : scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) v);
