@@ -32,6 +32,7 @@ final class Manifest {
   private final Progress progress;
   private String status = "running";
   private String message = "";
+  private List<String> rejectedPartitions = List.of();
   private long staged = -1;
   private long quarantined = -1;
 
@@ -54,6 +55,11 @@ final class Manifest {
   void status(String status, String message) {
     this.status = status;
     this.message = message;
+  }
+
+  /** The quarantine's partitions the commit published. */
+  void rejectedPartitions(List<String> partitions) {
+    this.rejectedPartitions = List.copyOf(partitions);
   }
 
   /** What the job found on disk: rows in the staged output and in the quarantine. */
@@ -112,7 +118,8 @@ final class Manifest {
         "path", Redact.text(config.output().path()),
         "format", config.output().format().name().toLowerCase(),
         "partitions_written", partitions,
-        "rejected_path", Redact.text(config.output().rejectedPath())));
+        "rejected_path", Redact.text(config.output().rejectedPath()),
+        "rejected_partitions_written", rejectedPartitions));
     m.put("wall_seconds", Math.round(secs * 1000) / 1000.0);
     m.put("rows_per_second", Math.round(summary.rowsRead() / Math.max(secs, 1e-3)));
     m.put("inference_seconds", Math.round(summary.inferNanos() / 1e6) / 1000.0);

@@ -271,6 +271,7 @@ final class NightlyRun {
       }
       Committed committed = commit.commit(staged);
       manifest.status("ok", "");
+      manifest.rejectedPartitions(committed.rejectedPartitions());
       manifest.write(base, start, committed.partitions());
       LOG.info("Run {} done: {} rows read, {} written, {} rejected, in {} s",
           config.run().id(), summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(),

@@ -147,6 +147,7 @@ class NightCommitJobTest {
     assertThat(perNight(out)).containsOnly(Map.entry("2026-11-28", m.at("/rows/written").asLong()));
     assertThat(m.at("/rows/written").asLong() + m.at("/rows/rejected").asLong()).isEqualTo(biscoeRows);
     assertThat(m.at("/rows/balanced").asBoolean()).isTrue();
+    assertThat(m.at("/output/partitions_written").toString()).isEqualTo("[\"dt=2026-11-28/island=Biscoe\"]");
     assertThat(perNight(out.resolve("_rejected")).getOrDefault("2026-11-28", 0L))
         .isEqualTo(m.at("/rows/rejected").asLong());
 

@@ -225,6 +225,9 @@ class PublishCrashTest {
     assertThat(rejected).doesNotHaveDuplicates();
     assertSettled(out);
     assertThat(out.resolve("_nightshift/staging/killed")).doesNotExist();
+    System.out.printf("publish crash test: killed at %s, settled by %s: night %d rows, quarantine %d"
+            + " (old night %d + %d, new night %d + %d)%n", step, viaRecover ? "recover" : "the next run",
+        rows.size(), rejected.size(), oldIds.size(), oldRejected.size(), newIds.size(), newRejected.size());
   }
 
   @Test
@@ -246,5 +249,7 @@ class PublishCrashTest {
     assertThat(new HashSet<>(rows)).as("exactly the old night").isEqualTo(oldIds);
     assertThat(new HashSet<>(night(out.resolve("_rejected")))).isEqualTo(oldRejected);
     assertSettled(out);
+    System.out.printf("publish crash test: killed at aside, a staged file lost, settled by recover: night %d rows"
+        + " (the old night's %d)%n", rows.size(), oldIds.size());
   }
 }
