@@ -27,23 +27,39 @@ final class Manifest {
 
   private final JobConfig config;
   private final Predictor predictor;
-  private final RunSummary summary;
+  private RunSummary summary = RunSummary.of(List.of());
+  private boolean hasSummary;
   private final Progress progress;
   private String status = "running";
   private String message = "";
+  private List<String> rejectedPartitions = List.of();
   private long staged = -1;
   private long quarantined = -1;
 
-  Manifest(JobConfig config, Predictor predictor, RunSummary summary, Progress progress) {
+  Manifest(JobConfig config, Predictor predictor, Progress progress) {
     this.config = config;
     this.predictor = predictor;
-    this.summary = summary;
     this.progress = progress;
+  }
+
+  /** The driver's tally of the task reports; until set, the row counts are 0 (none known yet). */
+  void summary(RunSummary summary) {
+    this.summary = summary;
+    this.hasSummary = true;
+  }
+
+  boolean hasSummary() {
+    return hasSummary;
   }
 
   void status(String status, String message) {
     this.status = status;
     this.message = message;
+  }
+
+  /** The quarantine's partitions the commit published. */
+  void rejectedPartitions(List<String> partitions) {
+    this.rejectedPartitions = List.copyOf(partitions);
   }
 
   /** What the job found on disk: rows in the staged output and in the quarantine. */
@@ -103,7 +119,8 @@ final class Manifest {
         "path", Redact.text(config.output().path()),
         "format", config.output().format().name().toLowerCase(),
         "partitions_written", partitions,
-        "rejected_path", Redact.text(config.output().rejectedPath())));
+        "rejected_path", Redact.text(config.output().rejectedPath()),
+        "rejected_partitions_written", rejectedPartitions));
     m.put("wall_seconds", Math.round(secs * 1000) / 1000.0);
     m.put("rows_per_second", Math.round(summary.rowsRead() / Math.max(secs, 1e-3)));
     m.put("inference_seconds", Math.round(summary.inferNanos() / 1e6) / 1000.0);

@@ -13,6 +13,10 @@ import io.nightshift.config.JobProperties;
 import io.nightshift.accuracy.AccuracyCheck;
 import io.nightshift.accuracy.AccuracyReport;
 import io.nightshift.quality.ColumnNames;
+import io.nightshift.job.commit.Committed;
+import io.nightshift.job.commit.NightCommit;
+import io.nightshift.job.commit.NightCommits;
+import io.nightshift.job.commit.StagedNight;
 import io.nightshift.spark.Predictor;
 import io.nightshift.spark.ScoreOptions;
 import java.util.ArrayList;
@@ -33,15 +37,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One night: read, score, stage, check the books, publish. Results are written to a staging
- * folder under {@code <output>/_nightshift/staging/<run.id>} and moved into the table only when
- * read = written + rejected holds and the rejected share is within budget; so a failed night is
- * never published, and a rerun replaces exactly its own partitions.
+ * One night: stage, check, commit. Results and quarantine are written where the {@link
+ * NightCommit} says (staging, invisible to readers) and committed only when read = written +
+ * rejected holds and the rejected share is within budget; so a failed night publishes nothing, and
+ * a rerun replaces exactly its night ({@code dt=<run.date>}).
  */
 final class NightlyRun {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyRun.class);
-  /** The partition column filled from run.date when the input has none of that name. */
-  static final String DATE_PARTITION = "dt";
+  /** The partition column always filled from run.date (the parser refuses any other column of that name). */
+  static final String DATE_PARTITION = JobProperties.DATE_PARTITION;
 
   private final SparkSession spark;
   private final JobConfig config;
@@ -101,8 +105,8 @@ final class NightlyRun {
     }
     checkAccuracy(input, predictor, options.textNumbers());
     if (config.output().format() == OutputFormat.PARQUET) {
-      Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
-      if (config.output().mode() == WriteMode.ERROR_IF_EXISTS && publisher.hasData(config.output().path())) {
+      if (config.output().mode() == WriteMode.ERROR_IF_EXISTS
+          && NightCommits.holdsData(config.output().path(), spark.sparkContext().hadoopConfiguration())) {
         throw NightshiftException.invalid(
             "output.mode is error-if-exists and %s already holds data", config.output().path());
       }
@@ -200,100 +204,108 @@ final class NightlyRun {
     }
   }
 
-  /** Runs the night; returns how the process should exit. */
+  /**
+   * Runs the night: stage, check, commit. After the pre-launch checks, takes the table's lock and
+   * settles an interrupted publish ({@link NightCommit#begin()}); after launch, every way out writes the manifest
+   * (ok, failed, error-budget-exceeded or conflict, with the counts known so far). Returns how the
+   * process should exit.
+   */
   ExitCode run() {
     long start = System.nanoTime();
     String base = config.output().path().replaceAll("/+$", "") + "/_nightshift";
-    String staging = base + "/staging/" + config.run().id();
-    String stagedRejects = staging + "/rejected-json";
-    Prepared prepared = prepare(stagedRejects);
+    try (NightCommit commit = NightCommits.of(config, spark.sparkContext().hadoopConfiguration())) {
+      StagedNight staged = commit.staging();
+      // The checks first: a job that is invalid (exit 2) writes nothing, not even the lock.
+      Prepared prepared = prepare(staged.scratch());
+      commit.begin();
+      return launch(prepared, commit, staged, base, start);
+    }
+  }
+
+  private ExitCode launch(Prepared prepared, NightCommit commit, StagedNight staged, String base, long start) {
     Progress progress = new Progress();
     spark.sparkContext().addSparkListener(progress);
-    Predictor.Scored scored = prepared.predictor().score(prepared.input(), prepared.options());
-    Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
-    String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
-    Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
+    Manifest manifest = new Manifest(config, prepared.predictor(), progress);
+    Predictor.Scored scored = null;
     boolean parquet = config.output().format() == OutputFormat.PARQUET;
     try {
+      scored = prepared.predictor().score(prepared.input(), prepared.options());
+      Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
+      String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
       if (parquet) {
-        out.write().mode("overwrite").partitionBy(partitionBy).parquet(staging + "/data");
+        out.write().mode("overwrite").partitionBy(partitionBy).parquet(staged.data());
       } else {
         out.write().format("noop").mode("overwrite").save();
       }
-    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
-      // Nothing of a failed write is kept: the table was not touched, staging goes.
-      spark.sparkContext().removeSparkListener(progress);
-      publisher.delete(staging);
-      throw e;
-    }
-    RunSummary summary = RunSummary.of(scored.reports().value());
-    spark.sparkContext().removeSparkListener(progress);
+      RunSummary summary = RunSummary.of(scored.reports().value());
+      manifest.summary(summary);
 
-    // The books, from what is on disk rather than from our own counters alone.
-    long staged = parquet ? stagedRows(staging + "/data", summary.rowsWritten()) : summary.rowsWritten();
-    Quarantined q = summary.rejectFiles().isEmpty() ? Quarantined.NONE : writeRejected(summary.rejectFiles(), prepared);
-    long quarantined = q.rows();
-    List<String> rejectedPartitions = q.partitions();
-    publisher.delete(stagedRejects);
-    Manifest manifest = new Manifest(config, prepared.predictor(), summary, progress);
-    manifest.accounting(staged, quarantined);
-    if (summary.rowsRead() != summary.rowsWritten() + summary.rowsRejected()
-        || staged != summary.rowsWritten()
-        || quarantined != summary.rowsRejected()) {
-      String why = String.format(
-          "accounting failed: %d rows read, %d written (%d in the staged output), %d rejected (%d in the"
-              + " quarantine)",
-          summary.rowsRead(), summary.rowsWritten(), staged, summary.rowsRejected(), quarantined);
-      manifest.status("failed", why);
-      manifest.write(base, start, List.of());
-      throw new NightshiftException("%s; results left unpublished in %s/data", why, staging);
-    }
-    double ratio = summary.rowsRead() == 0 ? 0 : (double) summary.rowsRejected() / summary.rowsRead();
-    if (ratio > config.output().maxRejectedRatio()) {
-      String why = String.format(
-          "%d of %d rows rejected (%.4f) exceeds output.max-rejected-ratio %s; rejected rows are in %s;"
-              + " results left unpublished in %s/data",
-          summary.rowsRejected(), summary.rowsRead(), ratio, config.output().maxRejectedRatio(),
-          config.output().rejectedPath(), staging);
-      manifest.status("error-budget-exceeded", why);
-      manifest.write(base, start, List.of());
-      LOG.error(why);
-      System.err.println("nightshift: " + Redact.text(why));
-      return ExitCode.ERROR_BUDGET_EXCEEDED;
-    }
-    if (config.model().requireGpu()) {
-      for (RunSummary.ExecutorSummary e : summary.executors()) {
-        if (!e.device().startsWith("cuda")) {
-          String why = "model.require-gpu is true but executor " + e.executorId() + " ran on " + e.device()
-              + (e.fallbackReason().isEmpty() ? "" : " (" + e.fallbackReason() + ")");
-          manifest.status("failed", why);
-          manifest.write(base, start, List.of());
-          throw new NightshiftException("%s; results left unpublished in %s/data", why, staging);
+      // The books, from what is on disk rather than from our own counters alone.
+      long stagedRows = parquet ? stagedRows(staged.data(), summary.rowsWritten()) : summary.rowsWritten();
+      long quarantined = summary.rejectFiles().isEmpty()
+          ? 0 : writeRejected(summary.rejectFiles(), prepared, staged.rejected());
+      manifest.accounting(stagedRows, quarantined);
+      if (summary.rowsRead() != summary.rowsWritten() + summary.rowsRejected()
+          || stagedRows != summary.rowsWritten()
+          || quarantined != summary.rowsRejected()) {
+        commit.retainStaged();
+        throw new NightshiftException(
+            "accounting failed: %d rows read, %d written (%d in the staged output), %d rejected (%d in the"
+                + " staged quarantine); results left unpublished in %s",
+            summary.rowsRead(), summary.rowsWritten(), stagedRows, summary.rowsRejected(), quarantined,
+            staged.data());
+      }
+      double ratio = summary.rowsRead() == 0 ? 0 : (double) summary.rowsRejected() / summary.rowsRead();
+      if (ratio > config.output().maxRejectedRatio()) {
+        String why = String.format(
+            "%d of %d rows rejected (%.4f) exceeds output.max-rejected-ratio %s; results and rejected rows left"
+                + " unpublished in %s and %s",
+            summary.rowsRejected(), summary.rowsRead(), ratio, config.output().maxRejectedRatio(),
+            staged.data(), staged.rejected());
+        commit.retainStaged();
+        manifest.status("error-budget-exceeded", why);
+        manifest.write(base, start, List.of());
+        LOG.error(why);
+        System.err.println("nightshift: " + Redact.text(why));
+        return ExitCode.ERROR_BUDGET_EXCEEDED;
+      }
+      if (config.model().requireGpu()) {
+        for (RunSummary.ExecutorSummary e : summary.executors()) {
+          if (!e.device().startsWith("cuda")) {
+            commit.retainStaged();
+            throw new NightshiftException("model.require-gpu is true but executor %s ran on %s%s; results left"
+                    + " unpublished in %s", e.executorId(), e.device(),
+                e.fallbackReason().isEmpty() ? "" : " (" + e.fallbackReason() + ")", staged.data());
+          }
         }
       }
+      Committed committed = commit.commit(staged);
+      manifest.status("ok", "");
+      manifest.rejectedPartitions(committed.rejectedPartitions());
+      manifest.write(base, start, committed.partitions());
+      LOG.info("Run {} done: {} rows read, {} written, {} rejected, in {} s",
+          config.run().id(), summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(),
+          String.format("%.1f", (System.nanoTime() - start) / 1e9));
+      return ExitCode.OK;
+    } catch (RuntimeException e) { // SparkException is checked but thrown undeclared from Scala
+      if (scored != null && !manifest.hasSummary()) {
+        manifest.summary(RunSummary.of(scored.reports().value()));
+      }
+      NightshiftException ours = Nightshift.find(e);
+      boolean conflict = ours != null && ours.exitCode() == ExitCode.CONFLICT;
+      manifest.status(conflict ? "conflict" : "failed", Redact.message(ours != null ? ours : e));
+      try {
+        manifest.write(base, start, List.of());
+      } catch (RuntimeException w) {
+        e.addSuppressed(w);
+      }
+      throw e;
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
     }
-    List<String> partitions = List.of();
-    if (parquet) {
-      partitions = publisher.publish(staging + "/data", config.output().path(), partitionBy.length, config.output().mode());
-      clearStaleQuarantine(partitions, rejectedPartitions);
-    }
-    publisher.delete(staging);
-    StagingCleaner.dropSuperseded(base, config.run(), spark.sparkContext().hadoopConfiguration());
-    manifest.status("ok", "");
-    manifest.write(base, start, partitions);
-    LOG.info("Run {} done: {} rows read, {} written, {} rejected, in {} s",
-        config.run().id(), summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(),
-        String.format("%.1f", (System.nanoTime() - start) / 1e9));
-    return ExitCode.OK;
-  }
-
-  /** What went into the quarantine: rows (counted on disk) and partitions. */
-  private record Quarantined(long rows, List<String> partitions) {
-    static final Quarantined NONE = new Quarantined(0, List.of());
   }
 
   /** Rows in the staged Parquet (read from file footers); 0 without reading when none were written. */
-
   private long stagedRows(String dir, long written) {
     if (written == 0) {
       return 0;
@@ -301,43 +313,21 @@ final class NightlyRun {
     return spark.read().parquet(dir).count();
   }
 
+  /** The rows with the partition column dt set to run.date, when dt is a partition column. */
   private Dataset<Row> withDate(Dataset<Row> rows) {
-    if (config.output().partitionBy().contains(DATE_PARTITION)
-        && !Arrays.asList(rows.columns()).contains(DATE_PARTITION)) {
+    if (config.output().partitionBy().contains(DATE_PARTITION)) {
       return rows.withColumn(DATE_PARTITION, lit(config.run().date()));
     }
     return rows;
   }
 
   /**
-   * On overwrite, a rerun of a night replaces that night's quarantine too: a partition this run
-   * published whose rerun rejected nothing loses the rejected rows of the earlier run.
-   */
-  private void clearStaleQuarantine(List<String> published, List<String> rejectedNow) {
-    if (config.output().mode() != WriteMode.OVERWRITE) {
-      return;
-    }
-    Publisher quarantine = new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
-    for (String partition : published) {
-      if (rejectedNow.contains(partition)) {
-        continue;
-      }
-      if (partition.isEmpty()) {
-        quarantine.clearData(config.output().rejectedPath());
-      } else {
-        quarantine.delete(config.output().rejectedPath().replaceAll("/+$", "") + "/" + partition);
-      }
-    }
-  }
-
-  /**
-   * Turns the staged JSON lines of successful tasks into the Parquet quarantine: pass-through
+   * Turns the staged JSON lines of successful tasks into the staged Parquet quarantine: pass-through
    * columns (typed as in the output), reason_code, reason, input_json (the row as read), partitioned
-   * like the output, and published into {@code output.rejected-path} replacing only this night's
-   * partitions. Returns the number of rows quarantined, counted in the staged Parquet, and the
-   * partitions written.
+   * like the output by the partition columns it holds. Published with the results by the commit.
+   * Returns the number of rows quarantined, counted in the staged Parquet.
    */
-  private Quarantined writeRejected(List<String> files, Prepared prepared) {
+  private long writeRejected(List<String> files, Prepared prepared, String stagedRejected) {
     StructType inputSchema = prepared.input().schema();
     StructType staged = new StructType()
         .add("reason_code", DataTypes.StringType)
@@ -360,13 +350,9 @@ final class NightlyRun {
         partitionBy.add(p);
       }
     }
-    String stagingRejected = config.output().rejectedPath().replaceAll("/+$", "") + "/_staging/" + config.run().id();
-    rejected.write().mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).parquet(stagingRejected);
-    long quarantined = spark.read().parquet(stagingRejected).count();
-    List<String> written =
-        new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration())
-            .publish(stagingRejected, config.output().rejectedPath(), partitionBy.size(), config.output().mode());
-    LOG.warn("Quarantined {} rejected rows in {}", quarantined, config.output().rejectedPath());
-    return new Quarantined(quarantined, written);
+    rejected.write().mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).parquet(stagedRejected);
+    long quarantined = spark.read().parquet(stagedRejected).count();
+    LOG.warn("Staged {} rejected rows for the quarantine {}", quarantined, config.output().rejectedPath());
+    return quarantined;
   }
 }

@@ -11,6 +11,7 @@ import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.Enums.WriteMode;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -146,7 +147,10 @@ public record JobConfig(
     }
   }
 
-  /** Where and how results are written. */
+  /**
+   * Where and how results are written. {@code lockTimeout}: how long the table's lock holds;
+   * {@code cleanup}: how leftovers of earlier runs are bounded.
+   */
   public record OutputSpec(
       String path,
       OutputFormat format,
@@ -154,8 +158,17 @@ public record JobConfig(
       List<String> partitionBy,
       WriteMode mode,
       String rejectedPath,
-      double maxRejectedRatio)
+      double maxRejectedRatio,
+      Duration lockTimeout,
+      CleanupSpec cleanup)
       implements Serializable {}
+
+  /**
+   * Leftovers of earlier runs (failed runs' staging, the driver's nightshift-ship-* folders,
+   * model.cache-dir entries) older than {@code maxAge}, or beyond the newest {@code keep} of each
+   * kind, are deleted when a run starts.
+   */
+  public record CleanupSpec(Duration maxAge, int keep) implements Serializable {}
 
   /** Which night this is. */
   public record RunSpec(String date, String id) implements Serializable {}
