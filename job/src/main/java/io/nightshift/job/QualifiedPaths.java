@@ -29,7 +29,8 @@ final class QualifiedPaths {
             m.hasTokenizer() ? q(m.tokenizer(), conf, "model.tokenizer") : m.tokenizer()),
         c.inference(),
         new OutputSpec(q(out.path(), conf, "output.path"), out.format(), out.passThrough(), out.partitionBy(),
-            out.mode(), q(out.rejectedPath(), conf, "output.rejected-path"), out.maxRejectedRatio()),
+            out.mode(), q(out.rejectedPath(), conf, "output.rejected-path"), out.maxRejectedRatio(),
+            out.table(), out.rejectedTable()),
         c.run());
   }
 

@@ -146,7 +146,11 @@ public record JobConfig(
     }
   }
 
-  /** Where and how results are written. */
+  /**
+   * Where and how results are written. {@code table} and {@code rejectedTable} are the Iceberg
+   * tables ({@code <catalog>.<namespace>.<table>}) of output.format iceberg, empty otherwise; with
+   * iceberg, {@code path} holds only the run's {@code _nightshift} folder (staging, manifests).
+   */
   public record OutputSpec(
       String path,
       OutputFormat format,
@@ -154,7 +158,9 @@ public record JobConfig(
       List<String> partitionBy,
       WriteMode mode,
       String rejectedPath,
-      double maxRejectedRatio)
+      double maxRejectedRatio,
+      String table,
+      String rejectedTable)
       implements Serializable {}
 
   /** Which night this is. */

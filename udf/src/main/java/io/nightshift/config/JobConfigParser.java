@@ -258,7 +258,10 @@ public final class JobConfigParser {
             list(OUTPUT_PARTITION_BY),
             Choices.parse(WriteMode.class, OUTPUT_MODE, string(OUTPUT_MODE, OUTPUT_MODE_DEFAULT)),
             rejected,
-            ratio);
+            ratio,
+            string(OUTPUT_TABLE, ""),
+            string(OUTPUT_REJECTED_TABLE, ""));
+    output = icebergTables(output);
     checkResultColumns(inference, output);
     return new JobConfig(input, model, inference, output, run);
   }
@@ -472,6 +475,69 @@ public final class JobConfigParser {
       if (text.empty() == EmptyTextPolicy.NULL) {
         checkNew(seen, text.reasonColumn(), INFERENCE_TEXT_REASON_COLUMN);
       }
+    }
+    if (output.format() == OutputFormat.ICEBERG && seen.contains(DATE_COLUMN)) {
+      throw NightshiftException.invalid(
+          "%s: a result column is named '%s', the partition column an Iceberg night fills from run.date",
+          source, DATE_COLUMN);
+    }
+  }
+
+  /** The partition column of an Iceberg table, filled from run.date. */
+  private static final String DATE_COLUMN = "dt";
+
+  /**
+   * output.format iceberg: output.table required ({@code <catalog>.<namespace>.<table>}), the
+   * quarantine table defaulted, only overwrite, only dt as partition. Elsewhere the table keys are
+   * refused: they would do nothing.
+   */
+  private OutputSpec icebergTables(OutputSpec o) {
+    if (o.format() != OutputFormat.ICEBERG) {
+      for (String key : List.of(OUTPUT_TABLE, OUTPUT_REJECTED_TABLE)) {
+        if (values.containsKey(key)) {
+          throw NightshiftException.invalid(
+              "%s: key '%s' needs output.format iceberg (output.format is %s)",
+              source, key, o.format().name().toLowerCase());
+        }
+      }
+      return o;
+    }
+    if (o.table().isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: output.format iceberg needs key '%s' (<catalog>.<namespace>.<table>)", source, OUTPUT_TABLE);
+    }
+    checkTableName(OUTPUT_TABLE, o.table());
+    String rejected = o.rejectedTable().isEmpty() ? o.table() + "_rejected" : o.rejectedTable();
+    checkTableName(OUTPUT_REJECTED_TABLE, rejected);
+    if (rejected.equals(o.table())) {
+      throw invalidValue(OUTPUT_REJECTED_TABLE, rejected, "a table other than output.table");
+    }
+    if (o.mode() != WriteMode.OVERWRITE) {
+      throw invalidValue(OUTPUT_MODE, o.mode().name().toLowerCase().replace('_', '-'),
+          "overwrite with output.format iceberg: a night replaces dt = run.date");
+    }
+    if (!o.partitionBy().isEmpty() && !o.partitionBy().equals(List.of(DATE_COLUMN))) {
+      throw invalidValue(OUTPUT_PARTITION_BY, String.join(", ", o.partitionBy()),
+          "[dt] or nothing with output.format iceberg: the table is partitioned by dt");
+    }
+    if (o.passThrough().contains(DATE_COLUMN)) {
+      throw NightshiftException.invalid(
+          "%s: %s names '%s', the partition column an Iceberg night fills from run.date; rename"
+              + " the input column or leave it out",
+          source, OUTPUT_PASS_THROUGH, DATE_COLUMN);
+    }
+    return new OutputSpec(o.path(), o.format(), o.passThrough(), List.of(DATE_COLUMN), o.mode(),
+        o.rejectedPath(), o.maxRejectedRatio(), o.table(), rejected);
+  }
+
+  private void checkTableName(String key, String name) {
+    String[] parts = name.split("\\.", -1);
+    boolean ok = parts.length >= 3;
+    for (String p : parts) {
+      ok &= !p.isBlank() && !p.contains("`");
+    }
+    if (!ok) {
+      throw invalidValue(key, name, "<catalog>.<namespace>.<table>, e.g. local.nightshift.penguins_scored");
     }
   }
 
