@@ -10,6 +10,7 @@ import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.WriteMode;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobProperties;
+import io.nightshift.job.commit.IcebergNight;
 import io.nightshift.spark.AccuracyCheck;
 import io.nightshift.spark.AccuracyReport;
 import io.nightshift.spark.Predictor;
@@ -56,13 +57,15 @@ final class NightlyRun {
   /**
    * Everything checked before launch, and what the run needs from it. {@code declaredNumeric}: the
    * CSV/JSON feature columns read as text whose declared numeric type pass-through copies get back.
+   * {@code iceberg}: the night's two Iceberg tables, checked (output.format iceberg), else null.
    */
   record Prepared(
       Dataset<Row> input,
       Predictor predictor,
       ScoreOptions options,
       StructType resultSchema,
-      Map<String, DataType> declaredNumeric) {}
+      Map<String, DataType> declaredNumeric,
+      IcebergNight iceberg) {}
 
   /**
    * The pre-launch checks, in order: input readable (the config was checked when parsed), model
@@ -102,10 +105,37 @@ final class NightlyRun {
       }
       OutputCheck.writable(config.output().path(), spark.sparkContext().hadoopConfiguration());
     }
+    IcebergNight iceberg = null;
+    if (config.output().format() == OutputFormat.ICEBERG) {
+      // Staging and manifests live under output.path; the tables are checked, not yet touched.
+      OutputCheck.writable(config.output().path(), spark.sparkContext().hadoopConfiguration());
+      iceberg = IcebergNight.begin(spark, JobProperties.OUTPUT_TABLE, config.output().table(),
+          JobProperties.OUTPUT_REJECTED_TABLE, config.output().rejectedTable(), config.run().date(),
+          config.run().id(), icebergSchema(schema), icebergRejectedSchema(schema));
+    }
     probeDevices(predictor);
-    OutputCheck.writable(
-        JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
-    return new Prepared(input, predictor, options, schema, read.declaredNumeric());
+    if (iceberg == null) {
+      OutputCheck.writable(
+          JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
+    }
+    return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg);
+  }
+
+  /** The rows of an Iceberg night: the result columns and dt (a string yyyy-MM-dd from run.date). */
+  private static StructType icebergSchema(StructType results) {
+    return results.add(DATE_PARTITION, DataTypes.StringType);
+  }
+
+  /** The rows of an Iceberg quarantine night: pass-through columns, the reason, the input row, dt. */
+  private StructType icebergRejectedSchema(StructType results) {
+    StructType s = new StructType();
+    for (String c : config.output().passThrough()) {
+      s = s.add(results.apply(c));
+    }
+    return s.add("reason_code", DataTypes.StringType)
+        .add("reason", DataTypes.StringType)
+        .add("input_json", DataTypes.StringType)
+        .add(DATE_PARTITION, DataTypes.StringType);
   }
 
   /** {@code schema} with the text-read numeric columns given their declared types back. */
@@ -204,9 +234,13 @@ final class NightlyRun {
     String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
     Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
     boolean parquet = config.output().format() == OutputFormat.PARQUET;
+    boolean iceberg = prepared.iceberg() != null;
     try {
       if (parquet) {
         out.write().mode("overwrite").partitionBy(partitionBy).parquet(staging + "/data");
+      } else if (iceberg) {
+        // Staged unpartitioned (dt is a column): the books count it before the commit makes it visible.
+        out.write().mode("overwrite").parquet(staging + "/data");
       } else {
         out.write().format("noop").mode("overwrite").save();
       }
@@ -220,8 +254,10 @@ final class NightlyRun {
     spark.sparkContext().removeSparkListener(progress);
 
     // The books, from what is on disk rather than from our own counters alone.
-    long staged = parquet ? stagedRows(staging + "/data", summary.rowsWritten()) : summary.rowsWritten();
-    Quarantined q = summary.rejectFiles().isEmpty() ? Quarantined.NONE : writeRejected(summary.rejectFiles(), prepared);
+    long staged = parquet || iceberg ? stagedRows(staging + "/data", summary.rowsWritten()) : summary.rowsWritten();
+    Quarantined q = summary.rejectFiles().isEmpty()
+        ? Quarantined.NONE
+        : writeRejected(summary.rejectFiles(), prepared, iceberg ? staging + "/rejected" : null);
     long quarantined = q.rows();
     List<String> rejectedPartitions = q.partitions();
     publisher.delete(stagedRejects);
@@ -244,7 +280,7 @@ final class NightlyRun {
           "%d of %d rows rejected (%.4f) exceeds output.max-rejected-ratio %s; rejected rows are in %s;"
               + " results left unpublished in %s/data",
           summary.rowsRejected(), summary.rowsRead(), ratio, config.output().maxRejectedRatio(),
-          config.output().rejectedPath(), staging);
+          iceberg ? staging + "/rejected" : config.output().rejectedPath(), staging);
       manifest.status("error-budget-exceeded", why);
       manifest.write(base, start, List.of());
       LOG.error(why);
@@ -263,6 +299,10 @@ final class NightlyRun {
       }
     }
     List<String> partitions = List.of();
+    if (iceberg) {
+      commitIceberg(prepared, staging, staged, quarantined, manifest, base, start);
+      partitions = List.of(DATE_PARTITION + "=" + config.run().date());
+    }
     if (parquet) {
       partitions = publisher.publish(staging + "/data", config.output().path(), partitionBy.length, config.output().mode());
       clearStaleQuarantine(partitions, rejectedPartitions);
@@ -275,6 +315,41 @@ final class NightlyRun {
         config.run().id(), summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(),
         String.format("%.1f", (System.nanoTime() - start) / 1e9));
     return ExitCode.OK;
+  }
+
+  /**
+   * The Iceberg commits of a night whose books and budget checks passed: the staged results, then
+   * the staged quarantine (an empty night when none), each replacing dt = run.date. A lost race
+   * (exit 4) is recorded in the manifest and its staging removed: nothing of this run is visible.
+   */
+  private void commitIceberg(
+      Prepared prepared, String staging, long staged, long quarantined, Manifest manifest, String base, long start) {
+    StructType dataSchema = icebergSchema(prepared.resultSchema());
+    StructType rejectedSchema = icebergRejectedSchema(prepared.resultSchema());
+    Dataset<Row> rows = staged == 0
+        ? spark.createDataFrame(List.of(), dataSchema)
+        : spark.read().parquet(staging + "/data");
+    Dataset<Row> rejected = quarantined == 0
+        ? spark.createDataFrame(List.of(), rejectedSchema)
+        : spark.read().parquet(staging + "/rejected");
+    long t0 = System.nanoTime();
+    IcebergNight.Nights nights;
+    try {
+      nights = prepared.iceberg().commit(rows, rejected);
+    } catch (NightshiftException e) {
+      if (e.exitCode() == ExitCode.CONFLICT) {
+        manifest.status("conflict", e.getMessage());
+        manifest.write(base, start, List.of());
+        new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration()).delete(staging);
+      }
+      throw e;
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    manifest.iceberg(nights, secs);
+    LOG.info("Iceberg: night {} committed to {} (snapshot {}, {} rows) and {} (snapshot {}, {} rows) in {} s",
+        config.run().date(), nights.data().table(), nights.data().snapshotId(), nights.data().added(),
+        nights.rejected().table(), nights.rejected().snapshotId(), nights.rejected().added(),
+        String.format("%.2f", secs));
   }
 
   /** What went into the quarantine: rows (counted on disk) and partitions. */
@@ -327,7 +402,7 @@ final class NightlyRun {
    * partitions. Returns the number of rows quarantined, counted in the staged Parquet, and the
    * partitions written.
    */
-  private Quarantined writeRejected(List<String> files, Prepared prepared) {
+  private Quarantined writeRejected(List<String> files, Prepared prepared, String icebergStaging) {
     StructType inputSchema = prepared.input().schema();
     StructType staged = new StructType()
         .add("reason_code", DataTypes.StringType)
@@ -344,6 +419,13 @@ final class NightlyRun {
     cols.add(col("input_json"));
     Dataset<Row> rejected =
         withDate(castBack(parsed.select(cols.toArray(Column[]::new)), prepared.declaredNumeric()));
+    if (icebergStaging != null) {
+      // Staged only: committed to output.rejected-table after the checks, with the results.
+      rejected.write().mode("overwrite").parquet(icebergStaging);
+      long rows = spark.read().parquet(icebergStaging).count();
+      LOG.warn("Staged {} rejected rows for {}", rows, config.output().rejectedTable());
+      return new Quarantined(rows, List.of());
+    }
     List<String> partitionBy = new ArrayList<>();
     for (String p : config.output().partitionBy()) {
       if (Arrays.asList(rejected.columns()).contains(p)) {
