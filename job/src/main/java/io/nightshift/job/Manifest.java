@@ -29,7 +29,8 @@ final class Manifest {
 
   private final JobConfig config;
   private final Predictor predictor;
-  private final RunSummary summary;
+  private RunSummary summary = RunSummary.of(List.of());
+  private boolean hasSummary;
   private final Progress progress;
   private String status = "running";
   private String message = "";
@@ -38,11 +39,20 @@ final class Manifest {
   private IcebergNight.Nights iceberg;
   private double icebergCommitSeconds;
 
-  Manifest(JobConfig config, Predictor predictor, RunSummary summary, Progress progress) {
+  Manifest(JobConfig config, Predictor predictor, Progress progress) {
     this.config = config;
     this.predictor = predictor;
-    this.summary = summary;
     this.progress = progress;
+  }
+
+  /** The driver's tally of the task reports; until set, the row counts are 0 (none known yet). */
+  void summary(RunSummary summary) {
+    this.summary = summary;
+    this.hasSummary = true;
+  }
+
+  boolean hasSummary() {
+    return hasSummary;
   }
 
   void status(String status, String message) {

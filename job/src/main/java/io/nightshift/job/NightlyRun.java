@@ -10,7 +10,12 @@ import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.WriteMode;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobProperties;
+import io.nightshift.job.commit.Committed;
+import io.nightshift.job.commit.IcebergCommit;
 import io.nightshift.job.commit.IcebergNight;
+import io.nightshift.job.commit.NightCommit;
+import io.nightshift.job.commit.NightCommits;
+import io.nightshift.job.commit.StagedNight;
 import io.nightshift.spark.AccuracyCheck;
 import io.nightshift.spark.AccuracyReport;
 import io.nightshift.spark.Predictor;
@@ -33,15 +38,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One night: read, score, stage, check the books, publish. Results are written to a staging
- * folder under {@code <output>/_nightshift/staging/<run.id>} and moved into the table only when
- * read = written + rejected holds and the rejected share is within budget; so a failed night is
- * never published, and a rerun replaces exactly its own partitions.
+ * One night: stage, check, commit. Results and quarantine are written where the {@link
+ * NightCommit} says (staging, invisible to readers) and committed only when read = written +
+ * rejected holds and the rejected share is within budget; so a failed night publishes nothing, and
+ * a rerun replaces exactly its night ({@code dt=<run.date>}).
  */
 final class NightlyRun {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyRun.class);
-  /** The partition column filled from run.date when the input has none of that name. */
-  static final String DATE_PARTITION = "dt";
+  /** The partition column always filled from run.date (the parser refuses any other column of that name). */
+  static final String DATE_PARTITION = JobProperties.DATE_PARTITION;
 
   private final SparkSession spark;
   private final JobConfig config;
@@ -98,8 +103,8 @@ final class NightlyRun {
     }
     checkAccuracy(input, predictor, options.textNumbers());
     if (config.output().format() == OutputFormat.PARQUET) {
-      Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
-      if (config.output().mode() == WriteMode.ERROR_IF_EXISTS && publisher.hasData(config.output().path())) {
+      if (config.output().mode() == WriteMode.ERROR_IF_EXISTS
+          && NightCommits.holdsData(config.output().path(), spark.sparkContext().hadoopConfiguration())) {
         throw NightshiftException.invalid(
             "output.mode is error-if-exists and %s already holds data", config.output().path());
       }
@@ -220,145 +225,117 @@ final class NightlyRun {
     }
   }
 
-  /** Runs the night; returns how the process should exit. */
+  /**
+   * Runs the night: stage, check, commit. After the pre-launch checks, takes the table's lock and
+   * settles an interrupted publish ({@link NightCommit#begin()}); after launch, every way out writes the manifest
+   * (ok, failed, error-budget-exceeded or conflict, with the counts known so far). Returns how the
+   * process should exit.
+   */
   ExitCode run() {
     long start = System.nanoTime();
     String base = config.output().path().replaceAll("/+$", "") + "/_nightshift";
-    String staging = base + "/staging/" + config.run().id();
-    String stagedRejects = staging + "/rejected-json";
-    Prepared prepared = prepare(stagedRejects);
+    try (NightCommit commit = NightCommits.of(config, spark.sparkContext().hadoopConfiguration())) {
+      StagedNight staged = commit.staging();
+      // The checks first: a job that is invalid (exit 2) writes nothing, not even the lock.
+      Prepared prepared = prepare(staged.scratch());
+      if (commit instanceof IcebergCommit iceberg) {
+        iceberg.checked(prepared.iceberg());
+      }
+      commit.begin();
+      return launch(prepared, commit, staged, base, start);
+    }
+  }
+
+  private ExitCode launch(Prepared prepared, NightCommit commit, StagedNight staged, String base, long start) {
     Progress progress = new Progress();
     spark.sparkContext().addSparkListener(progress);
-    Predictor.Scored scored = prepared.predictor().score(prepared.input(), prepared.options());
-    Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
-    String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
-    Publisher publisher = new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration());
+    Manifest manifest = new Manifest(config, prepared.predictor(), progress);
+    Predictor.Scored scored = null;
     boolean parquet = config.output().format() == OutputFormat.PARQUET;
-    boolean iceberg = prepared.iceberg() != null;
+    boolean iceberg = config.output().format() == OutputFormat.ICEBERG;
     try {
+      scored = prepared.predictor().score(prepared.input(), prepared.options());
+      Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
+      String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
       if (parquet) {
-        out.write().mode("overwrite").partitionBy(partitionBy).parquet(staging + "/data");
+        out.write().mode("overwrite").partitionBy(partitionBy).parquet(staged.data());
       } else if (iceberg) {
-        // Staged unpartitioned (dt is a column): the books count it before the commit makes it visible.
-        out.write().mode("overwrite").parquet(staging + "/data");
+        // Unpartitioned (dt stays a column): counted below before the commit makes it visible.
+        out.write().mode("overwrite").parquet(staged.data());
       } else {
         out.write().format("noop").mode("overwrite").save();
       }
-    } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
-      // Nothing of a failed write is kept: the table was not touched, staging goes.
-      spark.sparkContext().removeSparkListener(progress);
-      publisher.delete(staging);
-      throw e;
-    }
-    RunSummary summary = RunSummary.of(scored.reports().value());
-    spark.sparkContext().removeSparkListener(progress);
+      RunSummary summary = RunSummary.of(scored.reports().value());
+      manifest.summary(summary);
 
-    // The books, from what is on disk rather than from our own counters alone.
-    long staged = parquet || iceberg ? stagedRows(staging + "/data", summary.rowsWritten()) : summary.rowsWritten();
-    Quarantined q = summary.rejectFiles().isEmpty()
-        ? Quarantined.NONE
-        : writeRejected(summary.rejectFiles(), prepared, iceberg ? staging + "/rejected" : null);
-    long quarantined = q.rows();
-    List<String> rejectedPartitions = q.partitions();
-    publisher.delete(stagedRejects);
-    Manifest manifest = new Manifest(config, prepared.predictor(), summary, progress);
-    manifest.accounting(staged, quarantined);
-    if (summary.rowsRead() != summary.rowsWritten() + summary.rowsRejected()
-        || staged != summary.rowsWritten()
-        || quarantined != summary.rowsRejected()) {
-      String why = String.format(
-          "accounting failed: %d rows read, %d written (%d in the staged output), %d rejected (%d in the"
-              + " quarantine)",
-          summary.rowsRead(), summary.rowsWritten(), staged, summary.rowsRejected(), quarantined);
-      manifest.status("failed", why);
-      manifest.write(base, start, List.of());
-      throw new NightshiftException("%s; results left unpublished in %s/data", why, staging);
-    }
-    double ratio = summary.rowsRead() == 0 ? 0 : (double) summary.rowsRejected() / summary.rowsRead();
-    if (ratio > config.output().maxRejectedRatio()) {
-      String why = String.format(
-          "%d of %d rows rejected (%.4f) exceeds output.max-rejected-ratio %s; rejected rows are in %s;"
-              + " results left unpublished in %s/data",
-          summary.rowsRejected(), summary.rowsRead(), ratio, config.output().maxRejectedRatio(),
-          iceberg ? staging + "/rejected" : config.output().rejectedPath(), staging);
-      manifest.status("error-budget-exceeded", why);
-      manifest.write(base, start, List.of());
-      LOG.error(why);
-      System.err.println("nightshift: " + Redact.text(why));
-      return ExitCode.ERROR_BUDGET_EXCEEDED;
-    }
-    if (config.model().requireGpu()) {
-      for (RunSummary.ExecutorSummary e : summary.executors()) {
-        if (!e.device().startsWith("cuda")) {
-          String why = "model.require-gpu is true but executor " + e.executorId() + " ran on " + e.device()
-              + (e.fallbackReason().isEmpty() ? "" : " (" + e.fallbackReason() + ")");
-          manifest.status("failed", why);
-          manifest.write(base, start, List.of());
-          throw new NightshiftException("%s; results left unpublished in %s/data", why, staging);
+      // The books, from what is on disk rather than from our own counters alone.
+      long stagedRows = parquet || iceberg ? stagedRows(staged.data(), summary.rowsWritten()) : summary.rowsWritten();
+      long quarantined = summary.rejectFiles().isEmpty()
+          ? 0 : writeRejected(summary.rejectFiles(), prepared, staged.rejected());
+      manifest.accounting(stagedRows, quarantined);
+      if (summary.rowsRead() != summary.rowsWritten() + summary.rowsRejected()
+          || stagedRows != summary.rowsWritten()
+          || quarantined != summary.rowsRejected()) {
+        commit.retainStaged();
+        throw new NightshiftException(
+            "accounting failed: %d rows read, %d written (%d in the staged output), %d rejected (%d in the"
+                + " staged quarantine); results left unpublished in %s",
+            summary.rowsRead(), summary.rowsWritten(), stagedRows, summary.rowsRejected(), quarantined,
+            staged.data());
+      }
+      double ratio = summary.rowsRead() == 0 ? 0 : (double) summary.rowsRejected() / summary.rowsRead();
+      if (ratio > config.output().maxRejectedRatio()) {
+        String why = String.format(
+            "%d of %d rows rejected (%.4f) exceeds output.max-rejected-ratio %s; results and rejected rows left"
+                + " unpublished in %s and %s",
+            summary.rowsRejected(), summary.rowsRead(), ratio, config.output().maxRejectedRatio(),
+            staged.data(), staged.rejected());
+        commit.retainStaged();
+        manifest.status("error-budget-exceeded", why);
+        manifest.write(base, start, List.of());
+        LOG.error(why);
+        System.err.println("nightshift: " + Redact.text(why));
+        return ExitCode.ERROR_BUDGET_EXCEEDED;
+      }
+      if (config.model().requireGpu()) {
+        for (RunSummary.ExecutorSummary e : summary.executors()) {
+          if (!e.device().startsWith("cuda")) {
+            commit.retainStaged();
+            throw new NightshiftException("model.require-gpu is true but executor %s ran on %s%s; results left"
+                    + " unpublished in %s", e.executorId(), e.device(),
+                e.fallbackReason().isEmpty() ? "" : " (" + e.fallbackReason() + ")", staged.data());
+          }
         }
       }
-    }
-    List<String> partitions = List.of();
-    if (iceberg) {
-      commitIceberg(prepared, staging, staged, quarantined, manifest, base, start);
-      partitions = List.of(DATE_PARTITION + "=" + config.run().date());
-    }
-    if (parquet) {
-      partitions = publisher.publish(staging + "/data", config.output().path(), partitionBy.length, config.output().mode());
-      clearStaleQuarantine(partitions, rejectedPartitions);
-    }
-    publisher.delete(staging);
-    StagingCleaner.dropSuperseded(base, config.run(), spark.sparkContext().hadoopConfiguration());
-    manifest.status("ok", "");
-    manifest.write(base, start, partitions);
-    LOG.info("Run {} done: {} rows read, {} written, {} rejected, in {} s",
-        config.run().id(), summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(),
-        String.format("%.1f", (System.nanoTime() - start) / 1e9));
-    return ExitCode.OK;
-  }
-
-  /**
-   * The Iceberg commits of a night whose books and budget checks passed: the staged results, then
-   * the staged quarantine (an empty night when none), each replacing dt = run.date. A lost race
-   * (exit 4) is recorded in the manifest and its staging removed: nothing of this run is visible.
-   */
-  private void commitIceberg(
-      Prepared prepared, String staging, long staged, long quarantined, Manifest manifest, String base, long start) {
-    StructType dataSchema = icebergSchema(prepared.resultSchema());
-    StructType rejectedSchema = icebergRejectedSchema(prepared.resultSchema());
-    Dataset<Row> rows = staged == 0
-        ? spark.createDataFrame(List.of(), dataSchema)
-        : spark.read().parquet(staging + "/data");
-    Dataset<Row> rejected = quarantined == 0
-        ? spark.createDataFrame(List.of(), rejectedSchema)
-        : spark.read().parquet(staging + "/rejected");
-    long t0 = System.nanoTime();
-    IcebergNight.Nights nights;
-    try {
-      nights = prepared.iceberg().commit(rows, rejected);
-    } catch (NightshiftException e) {
-      if (e.exitCode() == ExitCode.CONFLICT) {
-        manifest.status("conflict", e.getMessage());
+      Committed committed = commit.commit(staged);
+      if (commit instanceof IcebergCommit ic) {
+        manifest.iceberg(ic.nights(), ic.commitSeconds());
+      }
+      manifest.status("ok", "");
+      manifest.write(base, start, committed.partitions());
+      LOG.info("Run {} done: {} rows read, {} written, {} rejected, in {} s",
+          config.run().id(), summary.rowsRead(), summary.rowsWritten(), summary.rowsRejected(),
+          String.format("%.1f", (System.nanoTime() - start) / 1e9));
+      return ExitCode.OK;
+    } catch (RuntimeException e) { // SparkException is checked but thrown undeclared from Scala
+      if (scored != null && !manifest.hasSummary()) {
+        manifest.summary(RunSummary.of(scored.reports().value()));
+      }
+      NightshiftException ours = Nightshift.find(e);
+      boolean conflict = ours != null && ours.exitCode() == ExitCode.CONFLICT;
+      manifest.status(conflict ? "conflict" : "failed", Redact.message(ours != null ? ours : e));
+      try {
         manifest.write(base, start, List.of());
-        new Publisher(config.output().path(), spark.sparkContext().hadoopConfiguration()).delete(staging);
+      } catch (RuntimeException w) {
+        e.addSuppressed(w);
       }
       throw e;
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
     }
-    double secs = (System.nanoTime() - t0) / 1e9;
-    manifest.iceberg(nights, secs);
-    LOG.info("Iceberg: night {} committed to {} (snapshot {}, {} rows) and {} (snapshot {}, {} rows) in {} s",
-        config.run().date(), nights.data().table(), nights.data().snapshotId(), nights.data().added(),
-        nights.rejected().table(), nights.rejected().snapshotId(), nights.rejected().added(),
-        String.format("%.2f", secs));
-  }
-
-  /** What went into the quarantine: rows (counted on disk) and partitions. */
-  private record Quarantined(long rows, List<String> partitions) {
-    static final Quarantined NONE = new Quarantined(0, List.of());
   }
 
   /** Rows in the staged Parquet (read from file footers); 0 without reading when none were written. */
-
   private long stagedRows(String dir, long written) {
     if (written == 0) {
       return 0;
@@ -366,43 +343,21 @@ final class NightlyRun {
     return spark.read().parquet(dir).count();
   }
 
+  /** The rows with the partition column dt set to run.date, when dt is a partition column. */
   private Dataset<Row> withDate(Dataset<Row> rows) {
-    if (config.output().partitionBy().contains(DATE_PARTITION)
-        && !Arrays.asList(rows.columns()).contains(DATE_PARTITION)) {
+    if (config.output().partitionBy().contains(DATE_PARTITION)) {
       return rows.withColumn(DATE_PARTITION, lit(config.run().date()));
     }
     return rows;
   }
 
   /**
-   * On overwrite, a rerun of a night replaces that night's quarantine too: a partition this run
-   * published whose rerun rejected nothing loses the rejected rows of the earlier run.
-   */
-  private void clearStaleQuarantine(List<String> published, List<String> rejectedNow) {
-    if (config.output().mode() != WriteMode.OVERWRITE) {
-      return;
-    }
-    Publisher quarantine = new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
-    for (String partition : published) {
-      if (rejectedNow.contains(partition)) {
-        continue;
-      }
-      if (partition.isEmpty()) {
-        quarantine.clearData(config.output().rejectedPath());
-      } else {
-        quarantine.delete(config.output().rejectedPath().replaceAll("/+$", "") + "/" + partition);
-      }
-    }
-  }
-
-  /**
-   * Turns the staged JSON lines of successful tasks into the Parquet quarantine: pass-through
+   * Turns the staged JSON lines of successful tasks into the staged Parquet quarantine: pass-through
    * columns (typed as in the output), reason_code, reason, input_json (the row as read), partitioned
-   * like the output, and published into {@code output.rejected-path} replacing only this night's
-   * partitions. Returns the number of rows quarantined, counted in the staged Parquet, and the
-   * partitions written.
+   * like the output by the partition columns it holds. Published with the results by the commit.
+   * Returns the number of rows quarantined, counted in the staged Parquet.
    */
-  private Quarantined writeRejected(List<String> files, Prepared prepared, String icebergStaging) {
+  private long writeRejected(List<String> files, Prepared prepared, String stagedRejected) {
     StructType inputSchema = prepared.input().schema();
     StructType staged = new StructType()
         .add("reason_code", DataTypes.StringType)
@@ -419,26 +374,16 @@ final class NightlyRun {
     cols.add(col("input_json"));
     Dataset<Row> rejected =
         withDate(castBack(parsed.select(cols.toArray(Column[]::new)), prepared.declaredNumeric()));
-    if (icebergStaging != null) {
-      // Staged only: committed to output.rejected-table after the checks, with the results.
-      rejected.write().mode("overwrite").parquet(icebergStaging);
-      long rows = spark.read().parquet(icebergStaging).count();
-      LOG.warn("Staged {} rejected rows for {}", rows, config.output().rejectedTable());
-      return new Quarantined(rows, List.of());
-    }
     List<String> partitionBy = new ArrayList<>();
-    for (String p : config.output().partitionBy()) {
+    // An Iceberg quarantine is staged unpartitioned: dt stays a column of the rows to commit.
+    for (String p : config.output().format() == OutputFormat.ICEBERG ? List.<String>of() : config.output().partitionBy()) {
       if (Arrays.asList(rejected.columns()).contains(p)) {
         partitionBy.add(p);
       }
     }
-    String stagingRejected = config.output().rejectedPath().replaceAll("/+$", "") + "/_staging/" + config.run().id();
-    rejected.write().mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).parquet(stagingRejected);
-    long quarantined = spark.read().parquet(stagingRejected).count();
-    List<String> written =
-        new Publisher(config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration())
-            .publish(stagingRejected, config.output().rejectedPath(), partitionBy.size(), config.output().mode());
-    LOG.warn("Quarantined {} rejected rows in {}", quarantined, config.output().rejectedPath());
-    return new Quarantined(quarantined, written);
+    rejected.write().mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).parquet(stagedRejected);
+    long quarantined = spark.read().parquet(stagedRejected).count();
+    LOG.warn("Staged {} rejected rows for the quarantine {}", quarantined, config.output().rejectedPath());
+    return quarantined;
   }
 }

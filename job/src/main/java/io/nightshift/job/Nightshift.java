@@ -4,6 +4,7 @@ import io.nightshift.ExitCode;
 import io.nightshift.NightshiftException;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobConfigParser;
+import io.nightshift.job.commit.NightCommits;
 import io.nightshift.model.ModelSignature;
 import io.nightshift.spark.Predictor;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   run      --config FILE [--set key=value ...]   score a dataset
  *   validate --config FILE [--set key=value ...]   every pre-launch check, no inference
+ *   recover  --config FILE [--set key=value ...]   finish or roll back an interrupted publish
  *   inspect  --model FILE                          a model's inputs and outputs
  *   optimize --model IN --precision int8|fp16 --out OUT [--check-config FILE [--set ...]]
  *            [--sample-rows N] [--int8-min-elements N]
@@ -29,13 +31,14 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Exit codes: 0 ok, 1 failure, 2 config or validation (also: optimize's accuracy thresholds
- * missed), 3 error budget exceeded.
+ * missed), 3 error budget exceeded, 4 conflict (another run holds the table's lock).
  */
 public final class Nightshift {
   private static final Logger LOG = LoggerFactory.getLogger(Nightshift.class);
   static final String USAGE =
       "usage: nightshift run --config FILE [--set key=value ...]\n"
           + "       nightshift validate --config FILE [--set key=value ...]\n"
+          + "       nightshift recover --config FILE [--set key=value ...]\n"
           + "       nightshift inspect --model FILE\n"
           + "       nightshift check-gpu --model FILE [--gpu N]\n"
           + "       nightshift optimize --model IN --precision int8|fp16 --out OUT\n"
@@ -69,7 +72,7 @@ public final class Nightshift {
     }
   }
 
-  private static NightshiftException find(Throwable e) {
+  static NightshiftException find(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof NightshiftException n) {
         return n;
@@ -127,6 +130,17 @@ public final class Nightshift {
           return ExitCode.OK;
         }
         return run.run();
+      }
+      case "recover" -> {
+        if (config == null) {
+          throw NightshiftException.invalid("recover needs --config FILE\n%s", USAGE);
+        }
+        JobConfig job = JobConfigParser.parse(Path.of(config), sets);
+        // Spark's Hadoop configuration (spark.hadoop.*, AWS_* for s3a://), without starting Spark.
+        Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+        job = QualifiedPaths.of(job, conf);
+        System.out.println("recover: " + NightCommits.recover(job, conf));
+        return ExitCode.OK;
       }
       case "inspect" -> {
         if (model == null) {

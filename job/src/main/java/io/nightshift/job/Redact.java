@@ -3,7 +3,7 @@ package io.nightshift.job;
 import java.util.regex.Pattern;
 
 /** Strips secrets (S3 keys, tokens, passwords) from text before it is logged or printed. */
-final class Redact {
+public final class Redact {
   private static final Pattern SECRET =
       Pattern.compile(
           "(?i)((?:secret|password|token|access[._-]?key|session[._-]?key)[^=:\\s]*\\s*[=:]\\s*)[^\\s,;&\"']+");
@@ -11,7 +11,7 @@ final class Redact {
 
   private Redact() {}
 
-  static String text(String s) {
+  public static String text(String s) {
     if (s == null) {
       return "";
     }
@@ -19,7 +19,7 @@ final class Redact {
     return URI_USERINFO.matcher(out).replaceAll("$1://****@");
   }
 
-  static String message(Throwable e) {
+  public static String message(Throwable e) {
     return text(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }
 }

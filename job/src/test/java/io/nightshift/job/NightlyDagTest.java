@@ -73,6 +73,50 @@ class NightlyDagTest {
     assertThat(dag.get("backoff").asBoolean()).isTrue();
 
     String text = Files.readString(DAG);
-    assertThat(text).contains("schedule=\"@daily\"").contains("SparkSubmitOperator(").contains("BashOperator(");
+    assertThat(text).contains("schedule=\"@daily\"").contains("SparkSubmitOperator(").contains("PythonOperator(")
+        .contains("AirflowFailException");
+  }
+
+  /**
+   * The exit-code policy the DAG's task applies (pure python, as Airflow would call it): exit 1
+   * and 4 are retried, 2 and 3 fail at once through the no-retry exception, and the spark-submit
+   * operator's error message yields the job's exit code.
+   */
+  @Test
+  void onlyExitOneAndFourAreRetried() throws Exception {
+    String out = python(tmp, "-c", String.join("\n",
+        "import json, sys",
+        "sys.path.insert(0, sys.argv[1])",
+        "import nightshift_nightly as d",
+        "class Fail(Exception): pass",
+        "class Retry(Exception): pass",
+        "def raised(code):",
+        "  try:",
+        "    d.raise_for_exit(code, Fail, Retry)",
+        "    return 'none'",
+        "  except Fail as e:",
+        "    return 'fail: ' + str(e)",
+        "  except Retry as e:",
+        "    return 'retry: ' + str(e)",
+        "codes = [0, 1, 2, 3, 4, 137]",
+        "print(json.dumps({'policy': [d.exit_policy(c) for c in codes], 'raised': [raised(c) for c in codes],",
+        "  'parsed': [d.exit_code_from_message(m) for m in [",
+        "    'Cannot execute: spark-submit --master x. Error code is: 3.', 'something else']]}))"),
+        DAG.getParent().toString());
+    JsonNode r = new ObjectMapper().readTree(out);
+    List<String> policy = new ArrayList<>();
+    r.get("policy").forEach(p -> policy.add(p.asText()));
+    assertThat(policy).containsExactly("ok", "retry", "fail", "fail", "retry", "retry");
+    List<String> raised = new ArrayList<>();
+    r.get("raised").forEach(p -> raised.add(p.asText()));
+    assertThat(raised.get(0)).isEqualTo("none");
+    assertThat(raised.get(1)).isEqualTo("retry: nightshift exited 1 (failure): retried");
+    assertThat(raised.get(2))
+        .isEqualTo("fail: nightshift exited 2 (config or validation failed): not retried, a retry would fail the same way");
+    assertThat(raised.get(3)).startsWith("fail: nightshift exited 3 (error budget exceeded)");
+    assertThat(raised.get(4)).isEqualTo("retry: nightshift exited 4 (conflict: another run holds the table's lock): retried");
+    assertThat(raised.get(5)).isEqualTo("retry: nightshift exited 137 (failure): retried");
+    assertThat(r.get("parsed").get(0).asInt()).isEqualTo(3);
+    assertThat(r.get("parsed").get(1).isNull()).isTrue();
   }
 }

@@ -131,8 +131,9 @@ class RowQualityJobTest {
     assertThat(m.at("/rows/rejected").asLong()).isEqualTo(10);
     assertThat(m.at("/output/partitions_written").size()).isZero();
     assertThat(out.resolve("_nightshift/runs/night-1.json")).exists();
-    assertThat(spark.read().parquet(out.resolve("_rejected").toString()).filter("dt = '2026-11-28'").count())
-        .isEqualTo(10);
+    assertThat(out.resolve("_rejected/dt=2026-11-28")).as("the quarantine is not published either").doesNotExist();
+    assertThat(spark.read().parquet(out.resolve("_rejected/_nightshift/staging/night-1/data").toString()).count())
+        .as("the rejected rows kept in staging").isEqualTo(10);
     assertThat(out.resolve("dt=2026-11-28")).as("the night's partition is not published").doesNotExist();
     Path staged = out.resolve("_nightshift/staging/night-1/data");
     assertThat(spark.read().parquet(staged.toString()).count()).as("results kept in staging").isEqualTo(190);
@@ -144,8 +145,9 @@ class RowQualityJobTest {
         .isEqualTo(0);
     assertThat(spark.read().parquet(out.toString()).filter("dt = '2026-11-28'").count()).isEqualTo(190);
     assertThat(out.resolve("_nightshift/staging/night-1")).doesNotExist();
+    assertThat(out.resolve("_rejected/_nightshift/staging/night-1")).doesNotExist();
     assertThat(spark.read().parquet(out.resolve("_rejected").toString()).filter("dt = '2026-11-28'").count())
-        .as("the quarantine partition replaced, not doubled").isEqualTo(10);
+        .as("the quarantine published once, with the night").isEqualTo(10);
     assertThat(manifest(out).at("/status").asText()).isEqualTo("ok");
   }
 

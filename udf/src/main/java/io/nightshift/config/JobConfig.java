@@ -11,6 +11,7 @@ import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.Enums.WriteMode;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -147,9 +148,11 @@ public record JobConfig(
   }
 
   /**
-   * Where and how results are written. {@code table} and {@code rejectedTable} are the Iceberg
-   * tables ({@code <catalog>.<namespace>.<table>}) of output.format iceberg, empty otherwise; with
-   * iceberg, {@code path} holds only the run's {@code _nightshift} folder (staging, manifests).
+   * Where and how results are written. {@code lockTimeout}: how long the table's lock holds;
+   * {@code cleanup}: how leftovers of earlier runs are bounded. {@code table} and {@code
+   * rejectedTable} are the Iceberg tables ({@code <catalog>.<namespace>.<table>}) of output.format
+   * iceberg, empty otherwise; with iceberg, {@code path} holds only the run's {@code _nightshift}
+   * folder (staging, manifests).
    */
   public record OutputSpec(
       String path,
@@ -159,9 +162,18 @@ public record JobConfig(
       WriteMode mode,
       String rejectedPath,
       double maxRejectedRatio,
+      Duration lockTimeout,
+      CleanupSpec cleanup,
       String table,
       String rejectedTable)
       implements Serializable {}
+
+  /**
+   * Leftovers of earlier runs (failed runs' staging, the driver's nightshift-ship-* folders,
+   * model.cache-dir entries) older than {@code maxAge}, or beyond the newest {@code keep} of each
+   * kind, are deleted when a run starts.
+   */
+  public record CleanupSpec(Duration maxAge, int keep) implements Serializable {}
 
   /** Which night this is. */
   public record RunSpec(String date, String id) implements Serializable {}

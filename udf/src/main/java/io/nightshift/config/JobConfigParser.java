@@ -14,6 +14,7 @@ import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.Enums.PostStep;
 import io.nightshift.config.Enums.WriteMode;
 import io.nightshift.config.JobConfig.AccuracySpec;
+import io.nightshift.config.JobConfig.CleanupSpec;
 import io.nightshift.config.JobConfig.InferenceSpec;
 import io.nightshift.config.JobConfig.InputMapping;
 import io.nightshift.config.JobConfig.InputSpec;
@@ -58,6 +59,9 @@ import org.yaml.snakeyaml.resolver.Resolver;
 public final class JobConfigParser {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
   private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(|b|k|kb|m|mb|g|gb)");
+  /** A run id names folders and files: never '.', '..', a '/' or a leading dot. */
+  private static final Pattern RUN_ID_PATTERN = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,63}");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern INPUT_NAME = Pattern.compile("inference\\.inputs\\.([^.]+)\\..+");
   private static final Pattern OUTPUT_NAME = Pattern.compile("inference\\.outputs\\.([^.]+)\\..+");
@@ -259,10 +263,15 @@ public final class JobConfigParser {
             Choices.parse(WriteMode.class, OUTPUT_MODE, string(OUTPUT_MODE, OUTPUT_MODE_DEFAULT)),
             rejected,
             ratio,
+            duration(OUTPUT_LOCK_TIMEOUT, OUTPUT_LOCK_TIMEOUT_DEFAULT),
+            new CleanupSpec(
+                duration(OUTPUT_CLEANUP_MAX_AGE, OUTPUT_CLEANUP_MAX_AGE_DEFAULT),
+                integer(OUTPUT_CLEANUP_KEEP, OUTPUT_CLEANUP_KEEP_DEFAULT, 0)),
             string(OUTPUT_TABLE, ""),
             string(OUTPUT_REJECTED_TABLE, ""));
     output = icebergTables(output);
     checkResultColumns(inference, output);
+    checkDatePartition(inference, output);
     return new JobConfig(input, model, inference, output, run);
   }
 
@@ -321,8 +330,9 @@ public final class JobConfigParser {
     if (id.isEmpty()) {
       id = date + "T" + LocalTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HHmmss"));
     }
-    if (!id.matches("[A-Za-z0-9._:-]+")) {
-      throw invalidValue(RUN_ID, id, "letters, digits, '.', '_', ':' or '-'");
+    if (!RUN_ID_PATTERN.matcher(id).matches()) {
+      throw invalidValue(RUN_ID, id,
+          "1 to 64 letters, digits, '_', '-', '.' or ':', not starting with '.' (it names a folder)");
     }
     return new RunSpec(date, id);
   }
@@ -476,20 +486,12 @@ public final class JobConfigParser {
         checkNew(seen, text.reasonColumn(), INFERENCE_TEXT_REASON_COLUMN);
       }
     }
-    if (output.format() == OutputFormat.ICEBERG && seen.contains(DATE_COLUMN)) {
-      throw NightshiftException.invalid(
-          "%s: a result column is named '%s', the partition column an Iceberg night fills from run.date",
-          source, DATE_COLUMN);
-    }
   }
-
-  /** The partition column of an Iceberg table, filled from run.date. */
-  private static final String DATE_COLUMN = "dt";
 
   /**
    * output.format iceberg: output.table required ({@code <catalog>.<namespace>.<table>}), the
-   * quarantine table defaulted, only overwrite, only dt as partition. Elsewhere the table keys are
-   * refused: they would do nothing.
+   * quarantine table defaulted, only overwrite, only dt as partition (a column named dt is refused
+   * by checkDatePartition). Elsewhere the table keys are refused: they would do nothing.
    */
   private OutputSpec icebergTables(OutputSpec o) {
     if (o.format() != OutputFormat.ICEBERG) {
@@ -516,18 +518,12 @@ public final class JobConfigParser {
       throw invalidValue(OUTPUT_MODE, o.mode().name().toLowerCase().replace('_', '-'),
           "overwrite with output.format iceberg: a night replaces dt = run.date");
     }
-    if (!o.partitionBy().isEmpty() && !o.partitionBy().equals(List.of(DATE_COLUMN))) {
+    if (!o.partitionBy().isEmpty() && !o.partitionBy().equals(List.of(DATE_PARTITION))) {
       throw invalidValue(OUTPUT_PARTITION_BY, String.join(", ", o.partitionBy()),
           "[dt] or nothing with output.format iceberg: the table is partitioned by dt");
     }
-    if (o.passThrough().contains(DATE_COLUMN)) {
-      throw NightshiftException.invalid(
-          "%s: %s names '%s', the partition column an Iceberg night fills from run.date; rename"
-              + " the input column or leave it out",
-          source, OUTPUT_PASS_THROUGH, DATE_COLUMN);
-    }
-    return new OutputSpec(o.path(), o.format(), o.passThrough(), List.of(DATE_COLUMN), o.mode(),
-        o.rejectedPath(), o.maxRejectedRatio(), o.table(), rejected);
+    return new OutputSpec(o.path(), o.format(), o.passThrough(), List.of(DATE_PARTITION), o.mode(),
+        o.rejectedPath(), o.maxRejectedRatio(), o.lockTimeout(), o.cleanup(), o.table(), rejected);
   }
 
   private void checkTableName(String key, String name) {
@@ -539,6 +535,63 @@ public final class JobConfigParser {
     if (!ok) {
       throw invalidValue(key, name, "<catalog>.<namespace>.<table>, e.g. local.nightshift.penguins_scored");
     }
+  }
+
+  /**
+   * With {@code dt} among the partition columns, every row of the run is written to {@code
+   * dt=<run.date>}: dt must be the first partition column (a night is one folder), and no
+   * pass-through or result column may be called dt (it would decide the partition instead).
+   */
+  private void checkDatePartition(InferenceSpec inference, OutputSpec output) {
+    List<String> parts = output.partitionBy();
+    int at = -1;
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i).equalsIgnoreCase(DATE_PARTITION)) {
+        at = i;
+      }
+    }
+    if (at < 0) {
+      return;
+    }
+    if (at > 0 || !parts.get(0).equals(DATE_PARTITION)) {
+      throw invalidValue(OUTPUT_PARTITION_BY, parts.toString(),
+          "'" + DATE_PARTITION + "' first when it is named (a night is the folder dt=<run.date>)");
+    }
+    for (String c : output.passThrough()) {
+      if (c.equalsIgnoreCase(DATE_PARTITION)) {
+        throw NightshiftException.invalid(
+            "%s: key '%s' names column '%s', but '%s' is the partition column filled from %s; a row's own"
+                + " date would choose another night's partition: drop it from %s or rename it in the input",
+            source, OUTPUT_PASS_THROUGH, c, DATE_PARTITION, RUN_DATE, OUTPUT_PASS_THROUGH);
+      }
+    }
+    for (OutputMapping m : inference.outputs()) {
+      List<String> made =
+          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn()) : List.of(m.column());
+      for (String c : made) {
+        if (c.equalsIgnoreCase(DATE_PARTITION)) {
+          throw NightshiftException.invalid(
+              "%s: result column '%s' (from %s) is the partition column filled from %s", source, c,
+              JobProperties.forName(INFERENCE_OUTPUT_COLUMN, m.modelOutput()), RUN_DATE);
+        }
+      }
+    }
+  }
+
+  /** A duration such as 90s, 30m, 6h or 7d. */
+  private java.time.Duration duration(String key, String dflt) {
+    String s = string(key, dflt).toLowerCase();
+    Matcher m = DURATION.matcher(s);
+    if (!m.matches()) {
+      throw invalidValue(key, s, "a duration such as 90s, 30m, 6h or 7d");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(n);
+      case "m" -> java.time.Duration.ofMinutes(n);
+      case "h" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    };
   }
 
   private void checkNew(Set<String> seen, String column, String key) {

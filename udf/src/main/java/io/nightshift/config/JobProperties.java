@@ -181,7 +181,10 @@ public final class JobProperties {
   public static final String OUTPUT_FORMAT_DEFAULT = "parquet";
   /** Input columns copied to every result row. */
   public static final String OUTPUT_PASS_THROUGH = "output.pass-through";
-  /** Partition columns, e.g. [dt]; dt is added from run.date when named and not an input column. */
+  /**
+   * Partition columns, e.g. [dt] or [dt, island]. dt, when named, comes first and is always filled
+   * from run.date (a pass-through or result column of that name is refused).
+   */
   public static final String OUTPUT_PARTITION_BY = "output.partition-by";
   /** overwrite (replace only the partitions this run writes) | append | error-if-exists. */
   public static final String OUTPUT_MODE = "output.mode";
@@ -195,11 +198,31 @@ public final class JobProperties {
   /** Highest share of rejected rows a night may have before it exits 3 unpublished. */
   public static final String OUTPUT_MAX_REJECTED_RATIO = "output.max-rejected-ratio";
   public static final double OUTPUT_MAX_REJECTED_RATIO_DEFAULT = 0.01;
+  /** Not a key: the partition column that output.partition-by fills from run.date. */
+  public static final String DATE_PARTITION = "dt";
+  /**
+   * How long the table's lock ({@code <output>/_nightshift/lock}) holds before another run may take
+   * it over: a duration such as 90s, 30m, 6h or 2d.
+   */
+  public static final String OUTPUT_LOCK_TIMEOUT = "output.lock-timeout";
+  public static final String OUTPUT_LOCK_TIMEOUT_DEFAULT = "6h";
+  /**
+   * Leftovers older than this are deleted when a run starts: staging of failed runs, the driver's
+   * nightshift-ship-* folders and model.cache-dir entries. A duration such as 12h or 7d.
+   */
+  public static final String OUTPUT_CLEANUP_MAX_AGE = "output.cleanup.max-age";
+  public static final String OUTPUT_CLEANUP_MAX_AGE_DEFAULT = "7d";
+  /** Beyond the newest this many of each kind of leftover, older ones are deleted too. */
+  public static final String OUTPUT_CLEANUP_KEEP = "output.cleanup.keep";
+  public static final int OUTPUT_CLEANUP_KEEP_DEFAULT = 5;
 
   // ---- run
   /** The night this run is for (yyyy-MM-dd); default today (UTC). Usable as ${run.date}. */
   public static final String RUN_DATE = "run.date";
-  /** An id for this run; default {run.date}T{HHmmss}. Usable as ${run.id}. */
+  /**
+   * An id for this run; default {run.date}T{HHmmss}. Usable as ${run.id}. 1 to 64 of letters,
+   * digits, '_', '-', '.', ':', starting with a letter, digit, '_' or '-' (so never '.' or '..').
+   */
   public static final String RUN_ID = "run.id";
 
   /** Patterns of every accepted key. */
@@ -263,6 +286,9 @@ public final class JobProperties {
           exact(OUTPUT_MODE),
           exact(OUTPUT_REJECTED_PATH),
           exact(OUTPUT_MAX_REJECTED_RATIO),
+          exact(OUTPUT_LOCK_TIMEOUT),
+          exact(OUTPUT_CLEANUP_MAX_AGE),
+          exact(OUTPUT_CLEANUP_KEEP),
           exact(OUTPUT_TABLE),
           exact(OUTPUT_REJECTED_TABLE),
           exact(RUN_DATE),

@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * once per task. Thread-safe.
  */
 public final class ModelCache {
+  /**
+   * The prefix of the driver's java.io.tmpdir folders from which SparkContext.addFile serves an
+   * optimized model to a cluster's executors.
+   */
+  public static final String SHIP_PREFIX = "nightshift-ship-";
+
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
   private static final AtomicLong FETCHES = new AtomicLong();
   private static final Map<Path, Path> VERIFIED = new ConcurrentHashMap<>();
@@ -68,6 +74,7 @@ public final class ModelCache {
     Path dir = root(cacheDir).resolve(bundle.sha256()).toAbsolutePath().normalize();
     Path known = VERIFIED.get(dir);
     if (known != null && Files.isRegularFile(known)) {
+      touch(dir);
       return known;
     }
     long start = System.nanoTime();
@@ -95,7 +102,21 @@ public final class ModelCache {
     }
     Path main = dir.resolve(bundle.main().relativePath());
     VERIFIED.put(dir, main);
+    touch(dir);
     return main;
+  }
+
+  /**
+   * Marks a cache entry as used now: the cleanup of output.cleanup.* deletes entries by the age of
+   * their folder, so an entry in use stays young.
+   */
+  private static void touch(Path dir) {
+    try {
+      Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (IOException e) {
+      // Only the cleanup's ordering depends on it; the model itself is fine.
+      LOG.warn("Cannot mark cache entry {} as used: {}", dir, e.getMessage());
+    }
   }
 
   /**
@@ -112,6 +133,7 @@ public final class ModelCache {
       Path temp = Files.createTempFile(target.getParent(), name, ".part");
       Files.write(temp, model);
       move(temp, target);
+      touch(target.getParent());
       return target;
     } catch (IOException e) {
       throw new NightshiftException(e, "cannot write model %s into the cache %s: %s", sha256, target, e.getMessage());

@@ -189,8 +189,12 @@ final class ModelPreparer {
 
   private static Path stage(Path local, String name) {
     try {
-      Path dir = Files.createTempDirectory("nightshift-ship-");
+      Path dir = Files.createTempDirectory(ModelCache.SHIP_PREFIX);
       Path staged = dir.resolve(name);
+      // Gone when the driver exits normally (deleteOnExit runs in reverse order: file, then
+      // folder); a killed driver's folder is bounded by output.cleanup.* on the next run.
+      dir.toFile().deleteOnExit();
+      staged.toFile().deleteOnExit();
       try {
         Files.createLink(staged, local);
       } catch (IOException | UnsupportedOperationException e) {

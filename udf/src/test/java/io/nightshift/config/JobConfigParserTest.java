@@ -191,12 +191,8 @@ class JobConfigParserTest {
             + " with output.format iceberg: the table is partitioned by dt)");
     assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=local.nightshift.scored",
         "output.pass-through=[id, dt]"))
-        .hasMessage("job.yaml: output.pass-through names 'dt', the partition column an Iceberg night fills"
-            + " from run.date; rename the input column or leave it out");
-    assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=local.nightshift.scored",
-        "inference.outputs.probabilities.column=dt"))
-        .hasMessage("job.yaml: a result column is named 'dt', the partition column an Iceberg night fills from"
-            + " run.date");
+        .hasMessageStartingWith("job.yaml: key 'output.pass-through' names column 'dt', but 'dt' is the partition"
+            + " column filled from run.date");
   }
 
   @Test
@@ -211,5 +207,50 @@ class JobConfigParserTest {
     JobConfig allowed = parse(JOB, "model.custom-ops-library=/opt/libops.so", "model.allow-custom-ops=true");
     assertThat(allowed.model().customOpsLibrary()).isEqualTo("/opt/libops.so");
     assertThat(allowed.model().allowCustomOps()).isTrue();
+  }
+
+  @Test
+  void runIdNamesExactlyOneFolder() {
+    for (String bad : List.of("..", ".", ".x", "a/b", "a b", "x".repeat(65))) {
+      assertThatThrownBy(() -> parse(JOB, "run.id=" + bad))
+          .isInstanceOf(NightshiftException.class)
+          .hasMessage("job.yaml: key 'run.id' has bad value '" + bad + "' (expected 1 to 64 letters, digits, '_',"
+              + " '-', '.' or ':', not starting with '.' (it names a folder))")
+          .satisfies(e -> assertThat(((NightshiftException) e).exitCode()).isEqualTo(ExitCode.INVALID));
+    }
+    assertThat(parse(JOB, "run.id=2026-11-28T01:02:03.5_retry-2").run().id()).isEqualTo("2026-11-28T01:02:03.5_retry-2");
+  }
+
+  @Test
+  void dtIsFirstAndNeverAnInputOrResultColumn() {
+    assertThatThrownBy(() -> parse(JOB, "output.pass-through=[id, dt]"))
+        .hasMessage("job.yaml: key 'output.pass-through' names column 'dt', but 'dt' is the partition column filled"
+            + " from run.date; a row's own date would choose another night's partition: drop it from"
+            + " output.pass-through or rename it in the input");
+    assertThatThrownBy(() -> parse(JOB, "output.pass-through=[id, DT]")).hasMessageContaining("names column 'DT'");
+    assertThatThrownBy(() -> parse(JOB, "inference.outputs.probabilities.column=dt"))
+        .hasMessage("job.yaml: result column 'dt' (from inference.outputs.probabilities.column) is the partition"
+            + " column filled from run.date");
+    assertThatThrownBy(() -> parse(JOB, "output.partition-by=[id, dt]"))
+        .hasMessage("job.yaml: key 'output.partition-by' has bad value '[id, dt]' (expected 'dt' first when it is"
+            + " named (a night is the folder dt=<run.date>))");
+    assertThat(parse(JOB, "output.partition-by=[dt, id]").output().partitionBy()).containsExactly("dt", "id");
+    assertThat(parse(JOB, "output.partition-by=[id]", "output.pass-through=[id, dt]").output().passThrough())
+        .as("without dt partitioning, dt is an ordinary column").containsExactly("id", "dt");
+  }
+
+  @Test
+  void lockAndCleanupKeysTakeDurations() {
+    JobConfig c = parse(JOB);
+    assertThat(c.output().lockTimeout()).isEqualTo(java.time.Duration.ofHours(6));
+    assertThat(c.output().cleanup().maxAge()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(c.output().cleanup().keep()).isEqualTo(5);
+    c = parse(JOB, "output.lock-timeout=90s", "output.cleanup.max-age=36h", "output.cleanup.keep=0");
+    assertThat(c.output().lockTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(c.output().cleanup().maxAge()).isEqualTo(java.time.Duration.ofHours(36));
+    assertThat(c.output().cleanup().keep()).isZero();
+    assertThatThrownBy(() -> parse(JOB, "output.lock-timeout=6 hours"))
+        .hasMessage("job.yaml: key 'output.lock-timeout' has bad value '6 hours' (expected a duration such as 90s,"
+            + " 30m, 6h or 7d)");
   }
 }

@@ -54,6 +54,21 @@ public final class IcebergNight {
     return new IcebergNight(date, runId, d, r);
   }
 
+  /** The columns of the night's results, dt included, as checked before launch. */
+  public StructType dataSchema() {
+    return data.wanted();
+  }
+
+  /** The columns of the night's quarantine rows, dt included. */
+  public StructType rejectedSchema() {
+    return rejected.wanted();
+  }
+
+  /** The night, yyyy-MM-dd. */
+  public String date() {
+    return date;
+  }
+
   /** The results table's snapshot at begin; null when it had none. */
   public Long dataBeginSnapshot() {
     return data.beginSnapshot();

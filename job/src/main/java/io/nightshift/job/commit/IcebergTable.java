@@ -153,6 +153,11 @@ final class IcebergTable {
     return name;
   }
 
+  /** The columns of the night's rows, dt included. */
+  StructType wanted() {
+    return wanted;
+  }
+
   /**
    * Replaces the night {@code dt = date} with {@code rows} in one commit (zero rows empty it),
    * creating the table or adding the night's new columns first. The commit fails when another
