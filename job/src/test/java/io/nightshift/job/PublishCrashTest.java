@@ -96,6 +96,7 @@ class PublishCrashTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    cmd.add("-XX:TieredStopAtLevel=1"); // a short-lived driver: start fast rather than peak
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       // Spark's --add-opens flags (deploy/java-opens.sh, surefire's argLine) and the log config.
       if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
@@ -105,6 +106,7 @@ class PublishCrashTest {
       }
     }
     cmd.add("-Dnightshift.test.pause-at=" + step);
+    Files.deleteIfExists(tmp.resolve(runId + ".paused"));
     cmd.add("-Dnightshift.test.pause-marker=" + tmp.resolve(runId + ".paused"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -113,38 +115,41 @@ class PublishCrashTest {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String want = "nightshift: test hook paused at publish step '" + step + "'";
     StringBuilder seen = new StringBuilder();
-    CompletableFuture<Boolean> paused = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Boolean> paused = new CompletableFuture<>();
+    // One thread of its own reads the child's output to the end, so the child never blocks on a
+    // full pipe; the future completes at the pause line (or false at the end of the output).
+    Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
-          seen.append(line).append('\n');
-          if (line.contains(want)) {
-            // Keep draining so the child never blocks on a full pipe.
-            CompletableFuture.runAsync(() -> {
-              try {
-                r.transferTo(java.io.Writer.nullWriter());
-              } catch (java.io.IOException e) {
-                // the child was killed: its pipe closes
-              }
-            });
-            return true;
+          if (!paused.isDone()) {
+            synchronized (seen) {
+              seen.append(line).append('\n');
+            }
+            if (line.contains(want)) {
+              paused.complete(true);
+            }
           }
         }
-        return false;
       } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        // the child was killed: its pipe closed
+      } finally {
+        paused.complete(false);
       }
-    });
+    }, "child-output-" + step);
+    reader.setDaemon(true);
+    reader.start();
     boolean ok;
     try {
       ok = paused.get(3, TimeUnit.MINUTES);
     } catch (java.util.concurrent.TimeoutException e) {
       ok = false;
     }
-    if (!ok) {
+    if (!ok || !Files.readString(tmp.resolve(runId + ".paused")).equals(step)) {
       p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      throw new AssertionError("the child never paused at " + step + ":\n" + seen);
+      synchronized (seen) {
+        throw new AssertionError("the child never paused at " + step + " (" + ok + "):\n" + seen);
+      }
     }
-    assertThat(tmp.resolve(runId + ".paused")).hasContent(step);
     return p;
   }
 
@@ -172,6 +177,24 @@ class PublishCrashTest {
     assertThat(out.resolve("_nightshift/lock")).doesNotExist();
   }
 
+  /** In the "staged" case, two runs of one night: the second finds the table locked by the first, alive. */
+  static void secondRunWhileHeld(String step, Path out) {
+    if (!step.equals("staged")) {
+      return;
+    }
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true));
+    int code;
+    try {
+      code = Nightshift.execute(args(all, out, "second", NIGHT).toArray(String[]::new));
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(4);
+    assertThat(err.toString()).contains("output is locked by run killed on host");
+  }
+
   @ParameterizedTest(name = "killed at {0}")
   @ValueSource(strings = {"staged", "aside", "moving-in", "cleanup"})
   void killedAtAPublishStepTheNightIsExactlyOldOrNew(String step) throws Exception {
@@ -180,21 +203,11 @@ class PublishCrashTest {
     assertThat(new HashSet<>(night(out))).isEqualTo(oldIds);
 
     Process child = pausedChild(out, "killed", step);
-    if (step.equals("staged")) {
-      // Two runs of one night: the second finds the table locked by the first, which still lives.
-      PrintStream old = System.err;
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      System.setErr(new PrintStream(err, true));
-      int code;
-      try {
-        code = Nightshift.execute(args(all, out, "second", NIGHT).toArray(String[]::new));
-      } finally {
-        System.setErr(old);
-      }
-      assertThat(code).isEqualTo(4);
-      assertThat(err.toString()).contains("output is locked by run killed on host");
+    try {
+      secondRunWhileHeld(step, out);
+    } finally {
+      kill(child);
     }
-    kill(child);
 
     boolean viaRecover = step.equals("staged") || step.equals("moving-in");
     if (viaRecover) {
@@ -218,8 +231,7 @@ class PublishCrashTest {
   void anIncompleteStagingIsRolledBackToTheOldNight() throws Exception {
     Path out = tmp.resolve("crash-rollback");
     assertThat(Nightshift.execute(args(all, out, "old", NIGHT).toArray(String[]::new))).isZero();
-    Process child = pausedChild(out, "killed", "aside");
-    kill(child);
+    kill(pausedChild(out, "killed", "aside"));
     assertThat(out.resolve("dt=" + NIGHT)).as("the old night is aside").doesNotExist();
     // A staged file lost (say, by hand): rolling forward would publish half a night.
     Path staged = out.resolve("_nightshift/staging/killed/data/dt=" + NIGHT);

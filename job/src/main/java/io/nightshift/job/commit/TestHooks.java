@@ -38,12 +38,12 @@ final class TestHooks {
       return;
     }
     String marker = System.getProperty(PAUSE_MARKER, "");
-    LOG.warn("Test hook {}: paused at publish step '{}' until killed", PAUSE_AT, step);
-    System.err.println("nightshift: test hook paused at publish step '" + step + "'");
     try {
       if (!marker.isEmpty()) {
         Files.writeString(Path.of(marker), step);
       }
+      LOG.warn("Test hook {}: paused at publish step '{}' until killed", PAUSE_AT, step);
+      System.err.println("nightshift: test hook paused at publish step '" + step + "'");
       new CountDownLatch(1).await();
     } catch (IOException e) {
       throw new NightshiftException(e, "test hook %s: cannot write %s", PAUSE_AT, marker);
