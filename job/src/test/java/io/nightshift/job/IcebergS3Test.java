@@ -104,6 +104,11 @@ class IcebergS3Test {
         .count();
   }
 
+  /** Rows the killed driver labelled (its labels start with "killed-"). */
+  static long killedRows() {
+    return spark.table(TABLE).where(col("predicted_species").startsWith("killed-")).count();
+  }
+
   static long nightRows() {
     return spark.table(TABLE).where(col("dt").equalTo(NIGHT)).count();
   }
@@ -151,20 +156,39 @@ class IcebergS3Test {
   @Order(3)
   void aDriverKilledAfterStagingLeavesTheTableAsItWasAndTheNextRunCommits() throws Exception {
     long before = table().currentSnapshot().snapshotId();
-    Child killed = Child.start("s3-killed");
-    assertThat(killed.awaitStaged()).isEqualTo(342);
-    killed.process.destroyForcibly(); // SIGKILL
-    assertThat(killed.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
-    assertThat(killed.process.exitValue()).isEqualTo(137);
+    long rejectedBefore = Spark3Util.loadIcebergTable(spark, TABLE + "_rejected").currentSnapshot().snapshotId();
+    // The real job in a driver JVM of its own, paused by the test hook once its night is staged and
+    // checked, then killed with SIGKILL.
+    List<String> cmd = childJvm();
+    cmd.add("-Dnightshift.test.pause-at=staged");
+    cmd.addAll(List.of(Nightshift.class.getName(), "run", "--config", CONFIG, "--set", "output.table=" + TABLE,
+        "--set", "output.path=" + WORK, "--set", "run.id=s3-killed",
+        "--set", "inference.outputs.output.labels=[killed-Chinstrap, killed-Adelie, killed-Gentoo]"));
+    ProcessBuilder pb = env(new ProcessBuilder(cmd).directory(StandaloneCluster.ROOT.toFile())
+        .redirectOutput(tmp.resolve("s3-killed.out").toFile()));
+    Process p = pb.start();
+    try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = err.readLine()) != null && !line.contains("test hook paused at publish step 'staged'")) {
+        // the driver's log, until the pause
+      }
+      assertThat(line).as("the driver paused after staging").isNotNull();
+      assertThat(p.isAlive()).isTrue();
+      p.destroyForcibly(); // SIGKILL
+      assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    }
+    assertThat(p.exitValue()).isEqualTo(137);
 
     assertThat(table().currentSnapshot().snapshotId()).isEqualTo(before);
+    assertThat(Spark3Util.loadIcebergTable(spark, TABLE + "_rejected").currentSnapshot().snapshotId())
+        .isEqualTo(rejectedBefore);
     assertThat(nightRows()).isEqualTo(342);
-    assertThat(rows("s3-killed")).isZero();
+    assertThat(killedRows()).isZero();
 
     assertThat(night("s3-n3")).isEqualTo(0);
     assertThat(table().currentSnapshot().parentId()).isEqualTo(before);
     assertThat(nightRows()).isEqualTo(342);
-    assertThat(rows("s3-killed")).isZero();
+    assertThat(killedRows()).isZero();
   }
 
   @Test
@@ -191,6 +215,34 @@ class IcebergS3Test {
     assertThat(table().currentSnapshot().parentId()).isEqualTo(before);
   }
 
+  /** A driver JVM's command line up to its main class: this JVM's opens, the settings, the class path. */
+  static List<String> childJvm() {
+    List<String> cmd = new ArrayList<>(List.of(S3ProxyServer.javaBin(), "-Xmx768m"));
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("-XX:") || a.startsWith("-Djdk.reflect")
+          || a.startsWith("-Dio.netty") || a.startsWith("-Dlog4j")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    cmd.add("-Dspark.ui.enabled=false");
+    cmd.add("-Dspark.master=local[1]");
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      cmd.add("-D" + e.getKey() + "=" + e.getValue());
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    return cmd;
+  }
+
+  /** S3 keys for a child: Spark copies them into fs.s3a.access.key/secret.key, off the command line. */
+  static ProcessBuilder env(ProcessBuilder pb) {
+    pb.environment().put("AWS_ACCESS_KEY_ID", s3.accessKey);
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", s3.secretKey);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb;
+  }
+
   /** A child driver ({@link IcebergNightChild}) in a JVM of its own. */
   static final class Child {
     final Process process;
@@ -203,29 +255,10 @@ class IcebergS3Test {
     }
 
     static Child start(String runId) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(S3ProxyServer.javaBin(), "-Xmx768m"));
-      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        if (a.startsWith("--add-opens") || a.startsWith("-XX:") || a.startsWith("-Djdk.reflect")
-            || a.startsWith("-Dio.netty") || a.startsWith("-Dlog4j")) {
-          cmd.add(a);
-        }
-      }
-      cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-      cmd.add("-Dspark.ui.enabled=false");
-      for (Map.Entry<String, String> e : settings.entrySet()) {
-        cmd.add("-D" + e.getKey() + "=" + e.getValue());
-      }
-      cmd.add("-cp");
-      cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+      List<String> cmd = childJvm();
       cmd.add(IcebergNightChild.class.getName());
       cmd.addAll(List.of(TABLE, WORK + "/_nightshift/staging/" + runId, NIGHT, runId));
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectError(tmp.resolve(runId + ".log").toFile());
-      // Spark copies these into fs.s3a.access.key/secret.key: the secret stays off the command line.
-      pb.environment().put("AWS_ACCESS_KEY_ID", s3.accessKey);
-      pb.environment().put("AWS_SECRET_ACCESS_KEY", s3.secretKey);
-      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-      return new Child(pb.start());
+      return new Child(env(new ProcessBuilder(cmd).redirectError(tmp.resolve(runId + ".log").toFile())).start());
     }
 
     /** Reads the child's output up to {@code staged N}; returns N. */

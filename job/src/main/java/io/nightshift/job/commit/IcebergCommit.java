@@ -98,6 +98,7 @@ public final class IcebergCommit implements NightCommit {
     if (!begun) {
       throw new IllegalStateException("commit before begin");
     }
+    TestHooks.at("staged");
     Dataset<Row> rows = read(staged.data(), night.dataSchema());
     Dataset<Row> rejected = read(staged.rejected(), night.rejectedSchema());
     long t0 = System.nanoTime();
