@@ -11,7 +11,8 @@
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (, AWS_SESSION_TOKEN)
 #                              S3 credentials: Spark copies them into the Hadoop configuration
 #                              (fs.s3a.access.key, ...) that tasks receive; never on the command line.
-# The exit code is the job's: 0 ok, 2 config or validation, 3 error budget exceeded, 1 anything else.
+# The exit code is the job's: 0 ok, 2 config or validation, 3 error budget exceeded, 4 conflict
+# (another run committed the night first), 1 anything else.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/cluster/env.sh"
 ensure_built

@@ -3,7 +3,9 @@ package io.nightshift.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.JobConfig;
+import io.nightshift.job.commit.IcebergNight;
 import io.nightshift.spark.Predictor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,6 +37,8 @@ final class Manifest {
   private List<String> rejectedPartitions = List.of();
   private long staged = -1;
   private long quarantined = -1;
+  private IcebergNight.Nights iceberg;
+  private double icebergCommitSeconds;
 
   Manifest(JobConfig config, Predictor predictor, Progress progress) {
     this.config = config;
@@ -66,6 +70,12 @@ final class Manifest {
   void accounting(long staged, long quarantined) {
     this.staged = staged;
     this.quarantined = quarantined;
+  }
+
+  /** The night's two Iceberg commits and the wall time they took. */
+  void iceberg(IcebergNight.Nights nights, double commitSeconds) {
+    this.iceberg = nights;
+    this.icebergCommitSeconds = commitSeconds;
   }
 
   Map<String, Object> toMap(long startNanos, List<String> partitions) {
@@ -115,12 +125,24 @@ final class Manifest {
     m.put("batches_bisected", summary.bisections());
     m.put("failed_task_attempts", progress.failedAttempts());
     m.put("executors", summary.executors());
-    m.put("output", Map.of(
-        "path", Redact.text(config.output().path()),
-        "format", config.output().format().name().toLowerCase(),
-        "partitions_written", partitions,
-        "rejected_path", Redact.text(config.output().rejectedPath()),
-        "rejected_partitions_written", rejectedPartitions));
+    Map<String, Object> output = new LinkedHashMap<>();
+    output.put("path", Redact.text(config.output().path()));
+    output.put("format", config.output().format().name().toLowerCase());
+    output.put("partitions_written", partitions);
+    if (config.output().format() == OutputFormat.ICEBERG) {
+      output.put("table", config.output().table());
+      output.put("rejected_table", config.output().rejectedTable());
+      if (iceberg != null) {
+        output.put("iceberg", Map.of(
+            "data", iceberg.data().toMap(),
+            "rejected", iceberg.rejected().toMap(),
+            "commit_seconds", Math.round(icebergCommitSeconds * 1000) / 1000.0));
+      }
+    } else {
+      output.put("rejected_path", Redact.text(config.output().rejectedPath()));
+      output.put("rejected_partitions_written", rejectedPartitions);
+    }
+    m.put("output", output);
     m.put("wall_seconds", Math.round(secs * 1000) / 1000.0);
     m.put("rows_per_second", Math.round(summary.rowsRead() / Math.max(secs, 1e-3)));
     m.put("inference_seconds", Math.round(summary.inferNanos() / 1e6) / 1000.0);

@@ -14,6 +14,8 @@ import io.nightshift.accuracy.AccuracyCheck;
 import io.nightshift.accuracy.AccuracyReport;
 import io.nightshift.quality.ColumnNames;
 import io.nightshift.job.commit.Committed;
+import io.nightshift.job.commit.IcebergCommit;
+import io.nightshift.job.commit.IcebergNight;
 import io.nightshift.job.commit.NightCommit;
 import io.nightshift.job.commit.NightCommits;
 import io.nightshift.job.commit.StagedNight;
@@ -61,13 +63,15 @@ final class NightlyRun {
   /**
    * Everything checked before launch, and what the run needs from it. {@code declaredNumeric}: the
    * CSV/JSON feature columns read as text whose declared numeric type pass-through copies get back.
+   * {@code iceberg}: the night's two Iceberg tables, checked (output.format iceberg), else null.
    */
   record Prepared(
       Dataset<Row> input,
       Predictor predictor,
       ScoreOptions options,
       StructType resultSchema,
-      Map<String, DataType> declaredNumeric) {}
+      Map<String, DataType> declaredNumeric,
+      IcebergNight iceberg) {}
 
   /**
    * The pre-launch checks, in order: input readable (the config was checked when parsed), model
@@ -112,10 +116,37 @@ final class NightlyRun {
       }
       OutputCheck.writable(config.output().path(), spark.sparkContext().hadoopConfiguration());
     }
+    IcebergNight iceberg = null;
+    if (config.output().format() == OutputFormat.ICEBERG) {
+      // Staging and manifests live under output.path; the tables are checked, not yet touched.
+      OutputCheck.writable(config.output().path(), spark.sparkContext().hadoopConfiguration());
+      iceberg = IcebergNight.begin(spark, JobProperties.OUTPUT_TABLE, config.output().table(),
+          JobProperties.OUTPUT_REJECTED_TABLE, config.output().rejectedTable(), config.run().date(),
+          config.run().id(), icebergSchema(schema), icebergRejectedSchema(schema));
+    }
     probeDevices(predictor);
-    OutputCheck.writable(
-        JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
-    return new Prepared(input, predictor, options, schema, read.declaredNumeric());
+    if (iceberg == null) {
+      OutputCheck.writable(
+          JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
+    }
+    return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg);
+  }
+
+  /** The rows of an Iceberg night: the result columns and dt (a string yyyy-MM-dd from run.date). */
+  private static StructType icebergSchema(StructType results) {
+    return results.add(DATE_PARTITION, DataTypes.StringType);
+  }
+
+  /** The rows of an Iceberg quarantine night: pass-through columns, the reason, the input row, dt. */
+  private StructType icebergRejectedSchema(StructType results) {
+    StructType s = new StructType();
+    for (String c : config.output().passThrough()) {
+      s = s.add(results.apply(c));
+    }
+    return s.add("reason_code", DataTypes.StringType)
+        .add("reason", DataTypes.StringType)
+        .add("input_json", DataTypes.StringType)
+        .add(DATE_PARTITION, DataTypes.StringType);
   }
 
   /** {@code schema} with the text-read numeric columns given their declared types back. */
@@ -217,6 +248,9 @@ final class NightlyRun {
       StagedNight staged = commit.staging();
       // The checks first: a job that is invalid (exit 2) writes nothing, not even the lock.
       Prepared prepared = prepare(staged.scratch());
+      if (commit instanceof IcebergCommit iceberg) {
+        iceberg.checked(prepared.iceberg());
+      }
       commit.begin();
       return launch(prepared, commit, staged, base, start);
     }
@@ -228,12 +262,16 @@ final class NightlyRun {
     Manifest manifest = new Manifest(config, prepared.predictor(), progress);
     Predictor.Scored scored = null;
     boolean parquet = config.output().format() == OutputFormat.PARQUET;
+    boolean iceberg = config.output().format() == OutputFormat.ICEBERG;
     try {
       scored = prepared.predictor().score(prepared.input(), prepared.options());
       Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
       String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
       if (parquet) {
         out.write().mode("overwrite").partitionBy(partitionBy).parquet(staged.data());
+      } else if (iceberg) {
+        // Unpartitioned (dt stays a column): counted below before the commit makes it visible.
+        out.write().mode("overwrite").parquet(staged.data());
       } else {
         out.write().format("noop").mode("overwrite").save();
       }
@@ -241,7 +279,7 @@ final class NightlyRun {
       manifest.summary(summary);
 
       // The books, from what is on disk rather than from our own counters alone.
-      long stagedRows = parquet ? stagedRows(staged.data(), summary.rowsWritten()) : summary.rowsWritten();
+      long stagedRows = parquet || iceberg ? stagedRows(staged.data(), summary.rowsWritten()) : summary.rowsWritten();
       long quarantined = summary.rejectFiles().isEmpty()
           ? 0 : writeRejected(summary.rejectFiles(), prepared, staged.rejected());
       manifest.accounting(stagedRows, quarantined);
@@ -280,6 +318,9 @@ final class NightlyRun {
         }
       }
       Committed committed = commit.commit(staged);
+      if (commit instanceof IcebergCommit ic) {
+        manifest.iceberg(ic.nights(), ic.commitSeconds());
+      }
       manifest.status("ok", "");
       manifest.rejectedPartitions(committed.rejectedPartitions());
       manifest.write(base, start, committed.partitions());
@@ -345,7 +386,8 @@ final class NightlyRun {
     Dataset<Row> rejected =
         withDate(castBack(parsed.select(cols.toArray(Column[]::new)), prepared.declaredNumeric()));
     List<String> partitionBy = new ArrayList<>();
-    for (String p : config.output().partitionBy()) {
+    // An Iceberg quarantine is staged unpartitioned: dt stays a column of the rows to commit.
+    for (String p : config.output().format() == OutputFormat.ICEBERG ? List.<String>of() : config.output().partitionBy()) {
       if (Arrays.asList(rejected.columns()).contains(p)) {
         partitionBy.add(p);
       }

@@ -30,7 +30,7 @@ final class QualifiedPaths {
         c.inference(),
         new OutputSpec(q(out.path(), conf, "output.path"), out.format(), out.passThrough(), out.partitionBy(),
             out.mode(), q(out.rejectedPath(), conf, "output.rejected-path"), out.maxRejectedRatio(),
-            out.lockTimeout(), out.cleanup()),
+            out.lockTimeout(), out.cleanup(), out.table(), out.rejectedTable()),
         c.run());
   }
 

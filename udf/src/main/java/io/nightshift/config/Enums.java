@@ -60,7 +60,14 @@ public final class Enums {
   public enum NonFinitePolicy { REJECT, PASS }
 
   /** output.format */
-  public enum OutputFormat { PARQUET, NOOP }
+  public enum OutputFormat {
+    /** Parquet files in a folder partitioned like output.partition-by. */
+    PARQUET,
+    /** An Iceberg table (output.table), one commit per night replacing dt = run.date. */
+    ICEBERG,
+    /** Spark's noop sink: runs everything, writes no rows (benchmarks). */
+    NOOP
+  }
 
   /** output.mode */
   public enum WriteMode {

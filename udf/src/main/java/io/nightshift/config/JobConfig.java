@@ -149,7 +149,10 @@ public record JobConfig(
 
   /**
    * Where and how results are written. {@code lockTimeout}: how long the table's lock holds;
-   * {@code cleanup}: how leftovers of earlier runs are bounded.
+   * {@code cleanup}: how leftovers of earlier runs are bounded. {@code table} and {@code
+   * rejectedTable} are the Iceberg tables ({@code <catalog>.<namespace>.<table>}) of output.format
+   * iceberg, empty otherwise; with iceberg, {@code path} holds only the run's {@code _nightshift}
+   * folder (staging, manifests).
    */
   public record OutputSpec(
       String path,
@@ -160,7 +163,9 @@ public record JobConfig(
       String rejectedPath,
       double maxRejectedRatio,
       Duration lockTimeout,
-      CleanupSpec cleanup)
+      CleanupSpec cleanup,
+      String table,
+      String rejectedTable)
       implements Serializable {}
 
   /**

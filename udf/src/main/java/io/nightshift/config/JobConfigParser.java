@@ -266,7 +266,10 @@ public final class JobConfigParser {
             duration(OUTPUT_LOCK_TIMEOUT, OUTPUT_LOCK_TIMEOUT_DEFAULT),
             new CleanupSpec(
                 duration(OUTPUT_CLEANUP_MAX_AGE, OUTPUT_CLEANUP_MAX_AGE_DEFAULT),
-                integer(OUTPUT_CLEANUP_KEEP, OUTPUT_CLEANUP_KEEP_DEFAULT, 0)));
+                integer(OUTPUT_CLEANUP_KEEP, OUTPUT_CLEANUP_KEEP_DEFAULT, 0)),
+            string(OUTPUT_TABLE, ""),
+            string(OUTPUT_REJECTED_TABLE, ""));
+    output = icebergTables(output);
     checkResultColumns(inference, output);
     checkDatePartition(inference, output);
     return new JobConfig(input, model, inference, output, run);
@@ -482,6 +485,55 @@ public final class JobConfigParser {
       if (text.empty() == EmptyTextPolicy.NULL) {
         checkNew(seen, text.reasonColumn(), INFERENCE_TEXT_REASON_COLUMN);
       }
+    }
+  }
+
+  /**
+   * output.format iceberg: output.table required ({@code <catalog>.<namespace>.<table>}), the
+   * quarantine table defaulted, only overwrite, only dt as partition (a column named dt is refused
+   * by checkDatePartition). Elsewhere the table keys are refused: they would do nothing.
+   */
+  private OutputSpec icebergTables(OutputSpec o) {
+    if (o.format() != OutputFormat.ICEBERG) {
+      for (String key : List.of(OUTPUT_TABLE, OUTPUT_REJECTED_TABLE)) {
+        if (values.containsKey(key)) {
+          throw NightshiftException.invalid(
+              "%s: key '%s' needs output.format iceberg (output.format is %s)",
+              source, key, o.format().name().toLowerCase());
+        }
+      }
+      return o;
+    }
+    if (o.table().isEmpty()) {
+      throw NightshiftException.invalid(
+          "%s: output.format iceberg needs key '%s' (<catalog>.<namespace>.<table>)", source, OUTPUT_TABLE);
+    }
+    checkTableName(OUTPUT_TABLE, o.table());
+    String rejected = o.rejectedTable().isEmpty() ? o.table() + "_rejected" : o.rejectedTable();
+    checkTableName(OUTPUT_REJECTED_TABLE, rejected);
+    if (rejected.equals(o.table())) {
+      throw invalidValue(OUTPUT_REJECTED_TABLE, rejected, "a table other than output.table");
+    }
+    if (o.mode() != WriteMode.OVERWRITE) {
+      throw invalidValue(OUTPUT_MODE, o.mode().name().toLowerCase().replace('_', '-'),
+          "overwrite with output.format iceberg: a night replaces dt = run.date");
+    }
+    if (!o.partitionBy().isEmpty() && !o.partitionBy().equals(List.of(DATE_PARTITION))) {
+      throw invalidValue(OUTPUT_PARTITION_BY, String.join(", ", o.partitionBy()),
+          "[dt] or nothing with output.format iceberg: the table is partitioned by dt");
+    }
+    return new OutputSpec(o.path(), o.format(), o.passThrough(), List.of(DATE_PARTITION), o.mode(),
+        o.rejectedPath(), o.maxRejectedRatio(), o.lockTimeout(), o.cleanup(), o.table(), rejected);
+  }
+
+  private void checkTableName(String key, String name) {
+    String[] parts = name.split("\\.", -1);
+    boolean ok = parts.length >= 3;
+    for (String p : parts) {
+      ok &= !p.isBlank() && !p.contains("`");
+    }
+    if (!ok) {
+      throw invalidValue(key, name, "<catalog>.<namespace>.<table>, e.g. local.nightshift.penguins_scored");
     }
   }
 

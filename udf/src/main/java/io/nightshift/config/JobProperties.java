@@ -176,7 +176,7 @@ public final class JobProperties {
   // ---- output
   /** Where results go: a local path or any Hadoop URI. Required. */
   public static final String OUTPUT_PATH = "output.path";
-  /** parquet, or noop (Spark's noop sink: runs everything, writes nothing; for benchmarks). */
+  /** parquet, iceberg (output.table), or noop (Spark's noop sink: runs everything, writes nothing). */
   public static final String OUTPUT_FORMAT = "output.format";
   public static final String OUTPUT_FORMAT_DEFAULT = "parquet";
   /** Input columns copied to every result row. */
@@ -191,6 +191,10 @@ public final class JobProperties {
   public static final String OUTPUT_MODE_DEFAULT = "overwrite";
   /** Where rejected rows go, Parquet, partitioned like the output. Default: {output.path}/_rejected. */
   public static final String OUTPUT_REJECTED_PATH = "output.rejected-path";
+  /** output.format iceberg: the table, {@code <catalog>.<namespace>.<table>}; required there, refused elsewhere. */
+  public static final String OUTPUT_TABLE = "output.table";
+  /** output.format iceberg: the quarantine table. Default: {output.table}_rejected. */
+  public static final String OUTPUT_REJECTED_TABLE = "output.rejected-table";
   /** Highest share of rejected rows a night may have before it exits 3 unpublished. */
   public static final String OUTPUT_MAX_REJECTED_RATIO = "output.max-rejected-ratio";
   public static final double OUTPUT_MAX_REJECTED_RATIO_DEFAULT = 0.01;
@@ -285,6 +289,8 @@ public final class JobProperties {
           exact(OUTPUT_LOCK_TIMEOUT),
           exact(OUTPUT_CLEANUP_MAX_AGE),
           exact(OUTPUT_CLEANUP_KEEP),
+          exact(OUTPUT_TABLE),
+          exact(OUTPUT_REJECTED_TABLE),
           exact(RUN_DATE),
           exact(RUN_ID));
 

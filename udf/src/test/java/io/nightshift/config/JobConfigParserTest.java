@@ -162,6 +162,40 @@ class JobConfigParserTest {
   }
 
   @Test
+  void icebergNeedsATableDefaultsItsQuarantineAndRefusesWhatANightCannotDo() {
+    JobConfig c = parse(JOB, "output.format=iceberg", "output.table=local.nightshift.scored");
+    assertThat(c.output().format()).isEqualTo(Enums.OutputFormat.ICEBERG);
+    assertThat(c.output().table()).isEqualTo("local.nightshift.scored");
+    assertThat(c.output().rejectedTable()).isEqualTo("local.nightshift.scored_rejected");
+    assertThat(c.output().partitionBy()).containsExactly("dt");
+    assertThat(parse(JOB, "output.format=iceberg", "output.table=local.nightshift.scored",
+        "output.rejected-table=local.q.bad", "output.partition-by=[]").output().rejectedTable())
+        .isEqualTo("local.q.bad");
+    assertThat(parse(JOB).output().table()).isEmpty();
+
+    assertThatThrownBy(() -> parse(JOB, "output.format=iceberg"))
+        .isInstanceOfSatisfying(NightshiftException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID))
+        .hasMessage("job.yaml: output.format iceberg needs key 'output.table' (<catalog>.<namespace>.<table>)");
+    assertThatThrownBy(() -> parse(JOB, "output.table=local.nightshift.scored"))
+        .hasMessage("job.yaml: key 'output.table' needs output.format iceberg (output.format is parquet)");
+    assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=nightshift.scored"))
+        .hasMessage("job.yaml: key 'output.table' has bad value 'nightshift.scored' (expected"
+            + " <catalog>.<namespace>.<table>, e.g. local.nightshift.penguins_scored)");
+    assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=local.nightshift.scored",
+        "output.mode=append"))
+        .hasMessage("job.yaml: key 'output.mode' has bad value 'append' (expected overwrite with output.format"
+            + " iceberg: a night replaces dt = run.date)");
+    assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=local.nightshift.scored",
+        "output.partition-by=[dt, island]"))
+        .hasMessage("job.yaml: key 'output.partition-by' has bad value 'dt, island' (expected [dt] or nothing"
+            + " with output.format iceberg: the table is partitioned by dt)");
+    assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=local.nightshift.scored",
+        "output.pass-through=[id, dt]"))
+        .hasMessageStartingWith("job.yaml: key 'output.pass-through' names column 'dt', but 'dt' is the partition"
+            + " column filled from run.date");
+  }
+
+  @Test
   void customOpsNeedAnExplicitAllowance() {
     assertThat(parse(JOB).model().customOpsLibrary()).isEmpty();
     assertThat(parse(JOB).model().allowCustomOps()).isFalse();

@@ -1,7 +1,9 @@
 package io.nightshift.job.commit;
 
+import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.JobConfig;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 
 /** The {@link NightCommit} of a job's output format, and the {@code recover} command. */
 public final class NightCommits {
@@ -9,9 +11,13 @@ public final class NightCommits {
 
   /**
    * The commit protocol for {@code config}'s output (paths qualified): Parquet folders; the noop
-   * format (benchmarks) writes no results but commits its quarantine the same way.
+   * format (benchmarks) writes no results but commits its quarantine the same way; Iceberg tables
+   * ({@link IcebergCommit}, through the active SparkSession's catalogs).
    */
   public static NightCommit of(JobConfig config, Configuration conf) {
+    if (config.output().format() == OutputFormat.ICEBERG) {
+      return new IcebergCommit(SparkSession.active(), config, conf);
+    }
     return new ParquetCommit(config, conf);
   }
 
@@ -26,6 +32,10 @@ public final class NightCommits {
    * or rolls back an interrupted publish, releases the lock. Returns one line saying what was done.
    */
   public static String recover(JobConfig config, Configuration conf) {
+    if (config.output().format() == OutputFormat.ICEBERG) {
+      return "nothing to recover: an Iceberg night is one atomic commit per table (a rerun repairs a crash"
+          + " between the results' and the quarantine's)";
+    }
     ParquetCommit commit = new ParquetCommit(config, conf);
     commit.lockOnly();
     try {
