@@ -286,7 +286,8 @@ public final class Predictor {
    * CUDA library fails the run before anything is written; the sessions stay cached for scoring.
    */
   public List<DeviceReport> probeDevices(int tasks) {
-    ScoringPlan plan = plan(List.of(), List.of(), new StructType(), new int[0], new StructType(), null, null);
+    ScoringPlan plan = plan(List.of(), List.of(), new StructType(), new int[0], new StructType(), null, null,
+        ScoreOptions.RejectedRows.STAGED);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Integer> slots = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
@@ -309,7 +310,7 @@ public final class Predictor {
     Binding b = bind(input.schema(), options);
     CollectionAccumulator<TaskReport> reports = spark.sparkContext().collectionAccumulator("nightshift.tasks");
     ScoringPlan plan = plan(b.inputs(), b.outputs(), input.schema(), b.passThrough(), b.outputSchema(),
-        options.rejectDir(), reports);
+        options.rejectDir(), reports, options.rejected());
     RDD<InternalRow> scored = scoredRows(input, new PartitionScorer(plan), plan.text() == null);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, b.outputSchema(), false);
@@ -359,7 +360,8 @@ public final class Predictor {
   }
 
   private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
-      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports) {
+      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports,
+      ScoreOptions.RejectedRows rejected) {
     ship();
     return new ScoringPlan(
         model.uri(),
@@ -380,7 +382,8 @@ public final class Predictor {
         reports,
         tokenizerBroadcast,
         model.tokenizer(),
-        inference.text());
+        inference.text(),
+        rejected);
   }
 
   private int threads() {
@@ -407,10 +410,25 @@ public final class Predictor {
       }
       fields.add(schema.fields()[pass[i]]);
     }
+    List<StructField> results = new ArrayList<>();
     for (ResultOutput o : outputs) {
-      fields.addAll(List.of(o.fields()));
+      results.addAll(List.of(o.fields()));
     }
-    fields.addAll(SignatureBinder.textFields(inference.text()));
+    results.addAll(SignatureBinder.textFields(inference.text()));
+    for (StructField f : results) {
+      // A kept rejected row has null results.
+      fields.add(options.rejected() == ScoreOptions.RejectedRows.KEPT ? f.copy(f.name(), f.dataType(), true, f.metadata()) : f);
+    }
+    if (options.rejected() == ScoreOptions.RejectedRows.KEPT) {
+      for (String c : List.of(ScoreOptions.REASON_CODE_COLUMN, ScoreOptions.REASON_COLUMN)) {
+        if (fields.stream().anyMatch(f -> f.name().equals(c))) {
+          throw NightshiftException.invalid(
+              "rejected rows are kept with a '%s' column, and the result already has one: rename it", c);
+        }
+        fields.add(new StructField(c, org.apache.spark.sql.types.DataTypes.StringType, true,
+            org.apache.spark.sql.types.Metadata.empty()));
+      }
+    }
     return new Binding(inputs, outputs, pass, new StructType(fields.toArray(StructField[]::new)));
   }
 

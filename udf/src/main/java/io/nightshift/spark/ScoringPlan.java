@@ -22,6 +22,7 @@ import org.apache.spark.util.CollectionAccumulator;
  * @param rejectDir where tasks stage rejected rows, or null to fail a task on its first rejection
  * @param tokenizer the tokenizer.json (verified like the model), null for tabular models
  * @param text how text feeds the model, null for tabular models
+ * @param rejected whether rejected rows are staged (or fail the task), kept in the result, or dropped
  */
 record ScoringPlan(
     String modelName,
@@ -42,5 +43,6 @@ record ScoringPlan(
     CollectionAccumulator<TaskReport> reports,
     Broadcast<ModelPayload> tokenizer,
     String tokenizerName,
-    TextSpec text)
+    TextSpec text,
+    ScoreOptions.RejectedRows rejected)
     implements Serializable {}
