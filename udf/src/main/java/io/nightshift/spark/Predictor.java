@@ -305,6 +305,33 @@ public final class Predictor {
         .collect();
   }
 
+  /**
+   * A function that scores one row per call, for row-at-a-time SQL UDFs: it takes the job's mapped
+   * columns (every {@code inference.inputs.*.columns}, in order) as numbers, through the same
+   * partition scorer with a batch of one. Tabular models only.
+   */
+  public RowFunction rowFunction() {
+    if (inference.text() != null) {
+      throw NightshiftException.invalid("%s: a row function takes numeric columns, not text", model.uri());
+    }
+    List<StructField> features = new ArrayList<>();
+    for (io.nightshift.config.JobConfig.InputMapping m : inference.inputs()) {
+      for (String c : m.columns()) {
+        features.add(new StructField(c, org.apache.spark.sql.types.DataTypes.DoubleType, true,
+            org.apache.spark.sql.types.Metadata.empty()));
+      }
+    }
+    StructType schema = new StructType(features.toArray(StructField[]::new));
+    Predictor one = withInference(
+        new InferenceSpec(1, 1, inference.inputs(), inference.outputs(), inference.nonFinite(), null));
+    ScoreOptions options = ScoreOptions.of(List.of()).keepingRejected();
+    Binding b = one.bind(schema, options);
+    ScoringPlan plan = one.plan(b.inputs(), b.outputs(), schema, b.passThrough(), b.outputSchema(), null, null,
+        options.rejected());
+    StructField[] all = b.outputSchema().fields();
+    return new RowFunction(plan, new StructType(java.util.Arrays.copyOf(all, all.length - 2)));
+  }
+
   /** Scores {@code input} as {@code options} say. Lazy: nothing runs until the rows are used. */
   public Scored score(Dataset<Row> input, ScoreOptions options) {
     Binding b = bind(input.schema(), options);
