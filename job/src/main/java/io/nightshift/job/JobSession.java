@@ -9,8 +9,17 @@ final class JobSession {
   private JobSession() {}
 
   static SparkSession get(JobConfig job) {
+    return get(job, SparkSession.builder());
+  }
+
+  /** The session of the {@code sql} command: with the {@code nightshift_score} table function. */
+  static SparkSession withScoringFunctions(JobConfig job) {
+    return get(job, SparkSession.builder().withExtensions(new io.nightshift.sql.NightshiftExtensions()));
+  }
+
+  private static SparkSession get(JobConfig job, SparkSession.Builder start) {
     SparkConf conf = new SparkConf();
-    SparkSession.Builder builder = SparkSession.builder().appName("nightshift " + job.run().id());
+    SparkSession.Builder builder = start.appName("nightshift " + job.run().id());
     if (!conf.contains("spark.master")) {
       builder = builder.master("local[*]");
     }

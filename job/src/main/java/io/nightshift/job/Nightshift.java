@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *   run      --config FILE [--set key=value ...]   score a dataset
  *   validate --config FILE [--set key=value ...]   every pre-launch check, no inference
  *   recover  --config FILE [--set key=value ...]   finish or roll back an interrupted publish
+ *   sql      --config FILE --query SQL [--name N]  a query over the job's input (view `input`),
+ *                                                  its model as function N (default `job`)
  *   inspect  --model FILE                          a model's inputs and outputs
  *   optimize --model IN --precision int8|fp16 --out OUT [--check-config FILE [--set ...]]
  *            [--sample-rows N] [--int8-min-elements N]
@@ -39,6 +41,7 @@ public final class Nightshift {
       "usage: nightshift run --config FILE [--set key=value ...]\n"
           + "       nightshift validate --config FILE [--set key=value ...]\n"
           + "       nightshift recover --config FILE [--set key=value ...]\n"
+          + "       nightshift sql --config FILE --query SQL [--name NAME] [--set key=value ...]\n"
           + "       nightshift inspect --model FILE\n"
           + "       nightshift check-gpu --model FILE [--gpu N]\n"
           + "       nightshift optimize --model IN --precision int8|fp16 --out OUT\n"
@@ -94,6 +97,8 @@ public final class Nightshift {
     String checkConfig = null;
     int sampleRows = 0;
     int minElements = 0;
+    String query = null;
+    String name = "job";
     List<String> sets = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
@@ -110,6 +115,8 @@ public final class Nightshift {
         case "--check-config" -> checkConfig = args[++i];
         case "--sample-rows" -> sampleRows = positive(a, args[++i]);
         case "--int8-min-elements" -> minElements = positive(a, args[++i]);
+        case "--query" -> query = args[++i];
+        case "--name" -> name = args[++i];
         default -> throw NightshiftException.invalid("unknown argument '%s'\n%s", a, USAGE);
       }
     }
@@ -140,6 +147,19 @@ public final class Nightshift {
         Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
         job = QualifiedPaths.of(job, conf);
         System.out.println("recover: " + NightCommits.recover(job, conf));
+        return ExitCode.OK;
+      }
+      case "sql" -> {
+        if (config == null || query == null) {
+          throw NightshiftException.invalid("sql needs --config FILE and --query SQL\n%s", USAGE);
+        }
+        JobConfig job = JobConfigParser.parse(Path.of(config), sets);
+        SparkSession spark = JobSession.withScoringFunctions(job);
+        job = QualifiedPaths.of(job, spark.sparkContext().hadoopConfiguration());
+        // The job's input as view `input`; the job's model as function `name`.
+        InputReader.read(spark, job.input()).createOrReplaceTempView("input");
+        io.nightshift.sql.Functions.register(spark, name, config, sets.toArray(String[]::new));
+        spark.sql(query).show(20, false);
         return ExitCode.OK;
       }
       case "inspect" -> {

@@ -113,6 +113,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final int[] widths;
     private final Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     private final JoinedRow joined = new JoinedRow();
+    /** Rejected rows kept in the result (ScoreOptions.RejectedRows.KEPT), waiting to be returned; else null. */
+    private final java.util.ArrayDeque<InternalRow> kept;
+    /** Scored rows' null reason columns when rejected rows are kept, else null. */
+    private final InternalRow noReason;
+    private final JoinedRow withReason = new JoinedRow();
     private final LeaseCache.Lease<TextTokenizer> tokenizerLease;
     private final TextBatcher text;
     private final TextFlags flags;
@@ -168,6 +173,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
                 ? null
                 : new RejectSink(plan.rejectDir(), rejectFileName(), plan.hadoopConf().value().get());
         this.passThrough = passThroughProjection(plan);
+        boolean keep = plan.rejected() == ScoreOptions.RejectedRows.KEPT;
+        this.kept = keep ? new java.util.ArrayDeque<>() : null;
+        this.noReason = keep ? new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(2) : null;
         this.slots = new InternalRow[n];
         this.failed = new Rejection[n];
         this.widths = new int[buffers.length];
@@ -239,13 +247,16 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     @Override
     public boolean hasNext() {
+      if (kept != null && !kept.isEmpty()) {
+        return true;
+      }
       while (results == null || cursor >= batchSize) {
         if (closed) {
           return false;
         }
         if (!fill()) {
           finish();
-          return false;
+          return kept != null && !kept.isEmpty();
         }
       }
       while (cursor < batchSize && failed[cursor] != null) {
@@ -259,9 +270,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
+      if (kept != null && !kept.isEmpty()) {
+        return kept.poll();
+      }
       int slot = cursor++;
       rowsWritten++;
-      return joined.apply(passThrough.apply(slots[slot]), results.getRow(slot));
+      InternalRow row = joined.apply(passThrough.apply(slots[slot]), results.getRow(slot));
+      return noReason == null ? row : withReason.apply(row, noReason);
     }
 
     /** Reads and scores the next batch; false when the input is exhausted. */
@@ -324,6 +339,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     private void reject(Rejection r, InternalRow row) {
       rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
+      if (kept != null) {
+        kept.add(keptRow(r, row));
+        return;
+      }
+      if (rejects == null && plan.rejected() == ScoreOptions.RejectedRows.DROPPED) {
+        return;
+      }
       if (rejects == null) {
         throw new NightshiftException(
             "row rejected (%s: %s) and this Predictor has no place for rejected rows",
@@ -333,6 +355,16 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         rowJson = new RowJson(plan.inputSchema(), plan.timeZone());
       }
       rejects.write(r, rowJson.of(row));
+    }
+
+    /** A rejected row as the result holds it: its pass-through columns, null results, the reason. */
+    private InternalRow keptRow(Rejection r, InternalRow row) {
+      int width = plan.outputSchema().length() - plan.passThrough().length;
+      org.apache.spark.sql.catalyst.expressions.GenericInternalRow tail =
+          new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(width);
+      tail.update(width - 2, org.apache.spark.unsafe.types.UTF8String.fromString(r.reason().code()));
+      tail.update(width - 1, org.apache.spark.unsafe.types.UTF8String.fromString(r.detail()));
+      return new JoinedRow(passThrough.apply(row).copy(), tail);
     }
 
     private void finish() {

@@ -329,7 +329,8 @@ public final class Predictor {
    * CUDA library fails the run before anything is written; the sessions stay cached for scoring.
    */
   public List<DeviceReport> probeDevices(int tasks) {
-    ScoringPlan plan = plan(List.of(), List.of(), new StructType(), new int[0], new StructType(), null, null);
+    ScoringPlan plan = plan(List.of(), List.of(), new StructType(), new int[0], new StructType(), null, null,
+        ScoreOptions.RejectedRows.STAGED);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Integer> slots = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
@@ -347,12 +348,39 @@ public final class Predictor {
         .collect();
   }
 
+  /**
+   * A function that scores one row per call, for row-at-a-time SQL UDFs: it takes the job's mapped
+   * columns (every {@code inference.inputs.*.columns}, in order) as numbers, through the same
+   * partition scorer with a batch of one. Tabular models only.
+   */
+  public RowFunction rowFunction() {
+    if (inference.text() != null) {
+      throw NightshiftException.invalid("%s: a row function takes numeric columns, not text", model.uri());
+    }
+    List<StructField> features = new ArrayList<>();
+    for (io.nightshift.config.JobConfig.InputMapping m : inference.inputs()) {
+      for (String c : m.columns()) {
+        features.add(new StructField(c, org.apache.spark.sql.types.DataTypes.DoubleType, true,
+            org.apache.spark.sql.types.Metadata.empty()));
+      }
+    }
+    StructType schema = new StructType(features.toArray(StructField[]::new));
+    Predictor one = withInference(
+        new InferenceSpec(1, 1, inference.inputs(), inference.outputs(), inference.nonFinite(), null));
+    ScoreOptions options = ScoreOptions.of(List.of()).keepingRejected();
+    Binding b = one.bind(schema, options);
+    ScoringPlan plan = one.plan(b.inputs(), b.outputs(), schema, b.passThrough(), b.outputSchema(), null, null,
+        options.rejected());
+    StructField[] all = b.outputSchema().fields();
+    return new RowFunction(plan, new StructType(java.util.Arrays.copyOf(all, all.length - 2)));
+  }
+
   /** Scores {@code input} as {@code options} say. Lazy: nothing runs until the rows are used. */
   public Scored score(Dataset<Row> input, ScoreOptions options) {
     Binding b = bind(input.schema(), options);
     CollectionAccumulator<TaskReport> reports = spark.sparkContext().collectionAccumulator("nightshift.tasks");
     ScoringPlan plan = plan(b.inputs(), b.outputs(), input.schema(), b.passThrough(), b.outputSchema(),
-        options.rejectDir(), reports);
+        options.rejectDir(), reports, options.rejected());
     RDD<InternalRow> scored = scoredRows(input, new PartitionScorer(plan), plan.text() == null);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, b.outputSchema(), false);
@@ -402,7 +430,8 @@ public final class Predictor {
   }
 
   private ScoringPlan plan(List<FeatureInput> inputs, List<ResultOutput> outputs, StructType inputSchema,
-      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports) {
+      int[] passThrough, StructType outputSchema, String rejectDir, CollectionAccumulator<TaskReport> reports,
+      ScoreOptions.RejectedRows rejected) {
     ship();
     return new ScoringPlan(
         model.uri(),
@@ -425,7 +454,8 @@ public final class Predictor {
         model.tokenizer(),
         inference.text(),
         new SignatureBinder(prepared.signature(), model.uri()).fixedBatch(),
-        spark.sessionState().conf().sessionLocalTimeZone());
+        spark.sessionState().conf().sessionLocalTimeZone(),
+        rejected);
   }
 
   private int threads() {
@@ -454,17 +484,33 @@ public final class Predictor {
       fields.add(schema.fields()[pass[i]]);
       names.add(new ColumnNames.Named(c, JobProperties.OUTPUT_PASS_THROUGH));
     }
+    List<StructField> results = new ArrayList<>();
     for (ResultOutput o : outputs) {
-      fields.addAll(List.of(o.fields()));
+      results.addAll(List.of(o.fields()));
       for (StructField f : o.fields()) {
         names.add(new ColumnNames.Named(f.name(),
             JobProperties.forName(JobProperties.INFERENCE_OUTPUT_COLUMN, o.mapping().modelOutput())));
       }
     }
     for (StructField f : SignatureBinder.textFields(inference.text())) {
-      fields.add(f);
+      results.add(f);
       names.add(new ColumnNames.Named(f.name(), f.name().equals(inference.text().truncatedColumn())
           ? JobProperties.INFERENCE_TEXT_TRUNCATED_COLUMN : JobProperties.INFERENCE_TEXT_REASON_COLUMN));
+    }
+    for (StructField f : results) {
+      // A kept rejected row has null results.
+      fields.add(options.rejected() == ScoreOptions.RejectedRows.KEPT ? f.copy(f.name(), f.dataType(), true, f.metadata()) : f);
+    }
+    if (options.rejected() == ScoreOptions.RejectedRows.KEPT) {
+      for (String c : List.of(ScoreOptions.REASON_CODE_COLUMN, ScoreOptions.REASON_COLUMN)) {
+        if (fields.stream().anyMatch(f -> f.name().equalsIgnoreCase(c))) {
+          throw NightshiftException.invalid(
+              "rejected rows are kept with a '%s' column, and the result already has one: rename it", c);
+        }
+        fields.add(new StructField(c, org.apache.spark.sql.types.DataTypes.StringType, true,
+            org.apache.spark.sql.types.Metadata.empty()));
+        names.add(new ColumnNames.Named(c, "the kept rejected rows' reason column"));
+      }
     }
     ColumnNames.checkDistinct(spark.sessionState().conf(), "the output", names);
     return new Binding(inputs, outputs, pass, new StructType(fields.toArray(StructField[]::new)));

@@ -24,6 +24,7 @@ import org.apache.spark.util.CollectionAccumulator;
  * @param text how text feeds the model, null for tabular models
  * @param fixedBatch the batch size the model fixes in its inputs' first dimension, 0 when dynamic
  * @param timeZone the session time zone, for the timestamps of rejected rows' {@code input_json}
+ * @param rejected whether rejected rows are staged (or fail the task), kept in the result, or dropped
  */
 record ScoringPlan(
     String modelName,
@@ -46,5 +47,6 @@ record ScoringPlan(
     String tokenizerName,
     TextSpec text,
     int fixedBatch,
-    String timeZone)
+    String timeZone,
+    ScoreOptions.RejectedRows rejected)
     implements Serializable {}
