@@ -112,10 +112,13 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, java.io.IOException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+    // Hadoop caches one S3A file system per bucket and JVM: the next test class's server listens
+    // on another port, so a cached instance would still point at this one.
+    org.apache.hadoop.fs.FileSystem.closeAll();
   }
 }
