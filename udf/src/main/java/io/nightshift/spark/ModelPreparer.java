@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 final class ModelPreparer {
   private static final Logger LOG = LoggerFactory.getLogger(ModelPreparer.class);
 
+  /** A model file read whole must be at most this fraction (1/n) of the driver's heap. */
+  static final int HEAP_FRACTION = 8;
+
   private ModelPreparer() {}
 
   /**
@@ -144,9 +147,6 @@ final class ModelPreparer {
     return model.distribution() == Distribution.BROADCAST || model.precision() != ModelPrecision.FP32
         || size <= model.maxBroadcastSize();
   }
-
-  /** A model file read whole must be at most this fraction (1/n) of the driver's heap. */
-  static final int HEAP_FRACTION = 8;
 
   /**
    * The model prepared from its file without holding it in memory: sha256 and the graph's skeleton
