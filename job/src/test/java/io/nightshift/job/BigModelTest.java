@@ -92,7 +92,7 @@ class BigModelTest {
 
   record Child(int exit, String output) {}
 
-  static Child run(String... extra) throws Exception {
+  static Child child(String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(HEAP);
@@ -111,10 +111,7 @@ class BigModelTest {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.nightshift.job.Nightshift");
-    cmd.add("run");
-    cmd.add("--config");
-    cmd.add(config.toString());
-    cmd.addAll(List.of(extra));
+    cmd.addAll(List.of(args));
     Path log = Files.createTempFile(tmp, "child-", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -126,7 +123,7 @@ class BigModelTest {
 
   @Test
   void scoresAModelLargerThanTheDriversHeap() throws Exception {
-    Child child = run("--set", "model.distribution=auto");
+    Child child = child("run", "--config", config.toString(), "--set", "model.distribution=auto");
     assertThat(child.output()).doesNotContain("OutOfMemoryError");
     assertThat(child.exit()).as(child.output()).isZero();
     assertThat(child.output()).contains("over 1/8 of the driver's heap: read from its path, shipped by files");
@@ -164,12 +161,30 @@ class BigModelTest {
 
   @Test
   void refusesToOptimizeAModelLargerThanTheDriversHeap() throws Exception {
-    Child child = run("--set", "model.precision=int8");
+    Child child = child("run", "--config", config.toString(), "--set", "model.precision=int8");
     assertThat(child.exit()).as(child.output()).isEqualTo(2);
     long mib = Files.size(model) >> 20;
     assertThat(child.output()).doesNotContain("OutOfMemoryError").contains(String.format(
         "nightshift: model.precision int8: model file %s is %d MiB, more than 1/8 of the driver's heap (128 MiB),"
             + " and the optimizer rewrites a model in memory: give the driver more memory"
             + " (spark.driver.memory, at least %d MiB) or use model.precision: fp32%n", "file:" + model, mib, mib * 8 + 1));
+  }
+
+  @Test
+  void inspectsAModelLargerThanTheHeap() throws Exception {
+    Child child = child("inspect", "--model", model.toString());
+    assertThat(child.exit()).as(child.output()).isZero();
+    String sha;
+    try (java.io.InputStream in = Files.newInputStream(model)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 20];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        md.update(buffer, 0, n);
+      }
+      sha = java.util.HexFormat.of().formatHex(md.digest());
+    }
+    assertThat(child.output()).doesNotContain("OutOfMemoryError")
+        .contains("size: " + Files.size(model) + " bytes\n", "sha256: " + sha + "\n",
+            "  features float [-1, 4]\n", "  probabilities float [-1, 3]\n");
   }
 }
