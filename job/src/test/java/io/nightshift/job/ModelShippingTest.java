@@ -164,6 +164,38 @@ class ModelShippingTest {
         .hasStackTraceContaining(data.getFileName().toString());
   }
 
+  /** The path route (a model the driver does not read whole), taken here through a 1 KiB broadcast limit. */
+  static ModelSpec overLimit(Path model, String sha256, String cacheDir) {
+    return new ModelSpec(model.toUri().toString(), sha256, Enums.Device.CPU, 1, "gpu", false, 4,
+        Enums.MultipleGpus.FAIL, JobConfig.CudaOptions.DEFAULTS, "", false, ModelPrecision.FP32, 1024,
+        Distribution.AUTO, 1024, cacheDir, ACCURACY, "");
+  }
+
+  @Test
+  void aModelNotReadWholeOnTheDriverScoresTheSameAndIsPinnedTheSame() throws Exception {
+    Map<Long, List<Float>> expected =
+        scores(Predictor.create(spark, spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.BROADCAST, ""), MLP),
+            features32);
+    String sha = io.nightshift.model.ModelPayload.sha256(Files.readAllBytes(Samples.mlpSmall()));
+    SessionCache.shared().clear();
+    Predictor single = Predictor.create(spark, overLimit(Samples.mlpSmall(), sha, tmp.resolve("cache-path").toString()), MLP);
+    assertThat(single.distribution()).isEqualTo(Distribution.FILES);
+    assertThat(single.modelSha256()).isEqualTo(sha);
+    assertThat(scores(single, features32)).isEqualTo(expected);
+
+    SessionCache.shared().clear();
+    Predictor external = Predictor.create(spark, overLimit(Samples.mlpExternal(), "", tmp.resolve("cache-path").toString()), MLP);
+    assertThat(external.shippedSize()).isEqualTo(
+        Files.size(Samples.mlpExternal()) + Files.size(Samples.mlpExternalData()));
+    assertThat(scores(external, features32)).isEqualTo(expected);
+
+    String wrong = "0".repeat(64);
+    assertThatThrownBy(() -> Predictor.create(spark, overLimit(Samples.mlpSmall(), wrong, ""), MLP))
+        .isInstanceOfSatisfying(NightshiftException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID))
+        .hasMessage("model.sha256: model file %s has sha256 %s, the job pins %s",
+            Samples.mlpSmall().toUri(), sha, wrong);
+  }
+
   @Test
   void missingExternalDataFailsBeforeLaunchNamingTheFile() throws Exception {
     Path folder = tmp.resolve("no-data");

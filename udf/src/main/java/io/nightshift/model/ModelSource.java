@@ -101,20 +101,11 @@ public final class ModelSource {
         deleteTree(file.getParent());
       }
     }
+    long length = length(uri, hadoopConf, what, expected);
     Path path = new Path(uri);
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);
-      FileStatus status = fs.getFileStatus(path);
-      if (status.isDirectory()) {
-        throw NightshiftException.invalid("%s %s is a directory, not %s", what, uri, expected);
-      }
-      if (status.getLen() > Integer.MAX_VALUE - 8) {
-        throw NightshiftException.invalid(
-            "model file %s is %d bytes; one ONNX file holds at most 2 GiB: store the weights as"
-                + " external data (model.onnx plus data file) and ship it with model.distribution: files",
-            uri, status.getLen());
-      }
-      byte[] bytes = new byte[(int) status.getLen()];
+      byte[] bytes = new byte[(int) length];
       try (InputStream in = fs.open(path)) {
         int off = 0;
         while (off < bytes.length) {
@@ -126,6 +117,31 @@ public final class ModelSource {
         }
       }
       return bytes;
+    } catch (FileNotFoundException e) {
+      throw NightshiftException.invalid(e, "%s not found: %s", what, uri);
+    } catch (IOException e) {
+      throw NightshiftException.invalid(e, "cannot read %s %s: %s", what, uri, e.getMessage());
+    }
+  }
+
+  /**
+   * The length in bytes of the file at {@code uri}, read from its status (nothing of the file is
+   * read); fails naming it when it is missing, a directory, or over the 2 GiB one ONNX file holds.
+   */
+  public static long length(String uri, Configuration hadoopConf, String what, String expected) {
+    Path path = new Path(uri);
+    try {
+      FileStatus status = path.getFileSystem(hadoopConf).getFileStatus(path);
+      if (status.isDirectory()) {
+        throw NightshiftException.invalid("%s %s is a directory, not %s", what, uri, expected);
+      }
+      if (status.getLen() > Integer.MAX_VALUE - 8) {
+        throw NightshiftException.invalid(
+            "model file %s is %d bytes; one ONNX file holds at most 2 GiB: store the weights as"
+                + " external data (model.onnx plus data file) and ship it with model.distribution: files",
+            uri, status.getLen());
+      }
+      return status.getLen();
     } catch (FileNotFoundException e) {
       throw NightshiftException.invalid(e, "%s not found: %s", what, uri);
     } catch (IOException e) {

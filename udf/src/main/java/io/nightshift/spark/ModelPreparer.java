@@ -10,6 +10,7 @@ import io.nightshift.model.ModelBundle;
 import io.nightshift.model.ModelCache;
 import io.nightshift.model.ModelPayload;
 import io.nightshift.model.ModelSignature;
+import io.nightshift.model.ModelSkeleton;
 import io.nightshift.model.ModelSource;
 import io.nightshift.model.optimize.ModelOptimizer;
 import io.nightshift.model.optimize.OptimizeReport;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ModelPreparer {
   private static final Logger LOG = LoggerFactory.getLogger(ModelPreparer.class);
+
+  /** A model file read whole must be at most this fraction (1/n) of the driver's heap. */
+  static final int HEAP_FRACTION = 8;
 
   private ModelPreparer() {}
 
@@ -73,6 +77,11 @@ final class ModelPreparer {
       file.getParent().toFile().deleteOnExit();
       file.toFile().deleteOnExit();
       source = file.toUri().toString();
+    }
+    long size = ModelSource.length(source, conf, "model file", "an ONNX file");
+    long heap = Runtime.getRuntime().maxMemory();
+    if (!inMemory(size, model, heap)) {
+      return prepareFromPath(sc, model, source, size, heap, downloaded);
     }
     byte[] bytes = ModelSource.read(source, conf);
     String mainSha = ModelPayload.sha256(bytes);
@@ -122,6 +131,80 @@ final class ModelPreparer {
     }
     return ship(sc, model, bundle, bundle.externalData().isEmpty() ? bytes : null, report, false, downloaded)
         .withEmbeddings(tables);
+  }
+
+  /**
+   * Whether the driver reads the model file whole into its heap (to broadcast it, or to rewrite it
+   * for {@code model.precision}). Never for a file over 1/{@value #HEAP_FRACTION} of the heap
+   * ({@code Runtime.maxMemory()}): the bytes, their parse and the broadcast's copies take several
+   * times the file. Below that, unless the model is broadcast, rewritten, or at most {@code
+   * model.max-broadcast-size}, it is not needed in memory either: it ships as files.
+   */
+  static boolean inMemory(long size, ModelSpec model, long heap) {
+    if (size > heap / HEAP_FRACTION) {
+      return false;
+    }
+    return model.distribution() == Distribution.BROADCAST || model.precision() != ModelPrecision.FP32
+        || size <= model.maxBroadcastSize();
+  }
+
+  /**
+   * The model prepared from its file without holding it in memory: sha256 and the graph's skeleton
+   * ({@link ModelSkeleton}, no tensor data) streamed in one pass, the signature read by ONNX Runtime
+   * from a local path (the file itself on a local file system, else the driver's model cache), and
+   * the model shipped as files. What would need it whole is refused with one line naming the file,
+   * its size and the heap.
+   */
+  private static Prepared prepareFromPath(
+      SparkContext sc, ModelSpec model, String source, long size, long heap, boolean downloaded) {
+    String uri = model.uri();
+    if (model.precision() != ModelPrecision.FP32) {
+      throw NightshiftException.invalid(
+          "model.precision %s: model file %s is %d MiB, more than 1/%d of the driver's heap (%d MiB),"
+              + " and the optimizer rewrites a model in memory: give the driver more memory"
+              + " (spark.driver.memory, at least %d MiB) or use model.precision: fp32",
+          model.precision().name().toLowerCase(), uri, mib(size), HEAP_FRACTION, mib(heap),
+          mib(size) * HEAP_FRACTION + 1);
+    }
+    if (model.distribution() == Distribution.BROADCAST) {
+      throw NightshiftException.invalid(
+          "model.distribution is broadcast but model file %s is %d MiB, more than 1/%d of the driver's"
+              + " heap (%d MiB): use files or auto, or give the driver more memory (spark.driver.memory)",
+          uri, mib(size), HEAP_FRACTION, mib(heap));
+    }
+    ModelSkeleton.Read read = ModelSkeleton.read(source, sc.hadoopConfiguration());
+    if (!model.sha256().isEmpty() && !model.sha256().equals(read.sha256())) {
+      throw NightshiftException.invalid(
+          "model.sha256: model file %s has sha256 %s, the job pins %s", uri, read.sha256(), model.sha256());
+    }
+    io.nightshift.model.ExternalDataGuard.check(read.model(), uri);
+    Predictor.customOpsLibrary(model);
+    Map<String, String> locations = ExternalDataFiles.locations(read.model(), uri);
+    if (downloaded && !locations.isEmpty()) {
+      throw NightshiftException.invalid(
+          "model file %s keeps weights in external data file(s) %s; a model read over http(s) must be"
+              + " one file: put the folder on a file system (local, hdfs://, s3a://) instead",
+          uri, locations.keySet());
+    }
+    ModelBundle bundle = ModelBundle.of(source, read.sha256(), size, locations, sc.hadoopConfiguration());
+    Map<String, EmbeddingTable.Table> tables = model.hasTokenizer() ? EmbeddingTable.byInput(read.model()) : Map.of();
+    if (downloaded && !sc.isLocal()) {
+      // The downloaded file exists only on the driver: a cluster's executors get it by addFile.
+      String name = bundle.sha256().substring(0, 16) + "-" + bundle.main().relativePath();
+      sc.addFile(stage(Path.of(java.net.URI.create(source)), name).toString());
+      ModelBundle.File f = bundle.main();
+      bundle = ModelBundle.single(f.relativePath(), ModelBundle.SPARK_FILES + name, f.size(), f.sha256());
+    }
+    ModelSignature signature = inspect(bundle, model);
+    LOG.info("Model {}: sha256 {}, {} bytes in {} file(s), over 1/{} of the driver's heap: read from its"
+            + " path, shipped by files", uri, bundle.sha256(), bundle.totalSize(), bundle.files().size(),
+        HEAP_FRACTION);
+    return new Prepared(bundle.sha256(), bundle.totalSize(), signature, Distribution.FILES, null, bundle, null,
+        false, tables);
+  }
+
+  private static long mib(long bytes) {
+    return bytes >> 20;
   }
 
   /**

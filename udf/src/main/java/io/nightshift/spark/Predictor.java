@@ -220,11 +220,26 @@ public final class Predictor {
 
   static ModelSignature inspect(byte[] bytes, String name, String customOpsLibrary) {
     ExternalDataGuard.check(bytes, name);
+    return inspect(() -> SessionFactory.create(
+        bytes, name, Device.CPU, Enums.Device.CPU, 1, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS,
+        customOpsLibrary), name);
+  }
+
+  /**
+   * The signature of the local model file {@code file}, loaded by ONNX Runtime from its path (never
+   * through a Java array); {@code skeleton} is its graph without weights ({@link
+   * io.nightshift.model.ModelSkeleton}), checked first as {@link #inspect(byte[], String)} checks the bytes.
+   */
+  public static ModelSignature inspect(java.nio.file.Path file, ai.onnx.proto.OnnxMl.ModelProto skeleton, String name) {
+    ExternalDataGuard.check(skeleton, name);
+    return inspect(() -> SessionFactory.create(
+        file, name, Device.CPU, Enums.Device.CPU, 1, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS, ""), name);
+  }
+
+  private static ModelSignature inspect(java.util.function.Supplier<ScoringSession> open, String name) {
     ScoringSession session;
     try {
-      session = SessionFactory.create(
-          bytes, name, Device.CPU, Enums.Device.CPU, 1, io.nightshift.config.JobConfig.CudaOptions.DEFAULTS,
-          customOpsLibrary);
+      session = open.get();
     } catch (NightshiftException e) {
       if (e.exitCode() == io.nightshift.ExitCode.INVALID) {
         throw e;

@@ -34,7 +34,11 @@ public final class EmbeddingTable {
 
   /** Table of each input that indexes one (first one found in graph order); {@code source} names the model in errors. */
   public static Map<String, Table> byInput(byte[] bytes, String source) {
-    ModelProto model = ModelFile.parse(bytes, source);
+    return byInput(ModelFile.parse(bytes, source));
+  }
+
+  /** The same, for a parsed model (only shapes are read, so a {@link io.nightshift.model.ModelSkeleton} will do). */
+  public static Map<String, Table> byInput(ModelProto model) {
     GraphProto g = model.getGraph();
     Map<String, List<Long>> constants = new HashMap<>();
     for (TensorProto t : g.getInitializerList()) {

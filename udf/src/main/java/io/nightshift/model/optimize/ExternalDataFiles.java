@@ -25,7 +25,11 @@ public final class ExternalDataFiles {
    * location is absent or leaves the model's folder.
    */
   public static Map<String, String> locations(byte[] bytes, String source) {
-    ModelProto model = ModelFile.parse(bytes, source);
+    return locations(ModelFile.parse(bytes, source), source);
+  }
+
+  /** The same, for a parsed model (e.g. a {@link io.nightshift.model.ModelSkeleton}). */
+  public static Map<String, String> locations(ModelProto model, String source) {
     List<GraphProto> graphs = new ArrayList<>();
     graphs.add(model.getGraph());
     graphs.addAll(Subgraphs.nestedIn(model.getGraph()));
