@@ -172,12 +172,18 @@ class NightCommitJobTest {
     // 2 of 344 rows are rejected (0.58%): over a 0.1% budget.
     String[] common = {"output.mode=append", "output.max-rejected-ratio=0.001", "output.cleanup.keep=1",
         "output.lock-timeout=1s"};
-    for (String id : List.of("try-1", "try-2", "try-3")) {
+    List<String> tries = List.of("try-1", "try-2", "try-3");
+    for (int i = 0; i < tries.size(); i++) {
+      String id = tries.get(i);
       List<String> sets = new ArrayList<>(List.of(common));
       sets.add("run.id=" + id);
       Result r = run(job(rows, out, sets.toArray(String[]::new)));
       assertThat(r.code()).isEqualTo(3);
       assertThat(r.err()).contains("2 of 344 rows rejected").contains("unpublished");
+      // Age the staging as if the tries were minutes apart (try-1 oldest), so that what the next
+      // run cleans does not depend on how fast this machine ran them.
+      java.nio.file.Files.setLastModifiedTime(out.resolve("_nightshift/staging/" + id),
+          java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60L * (10 - i))));
     }
     assertThat(perNight(out)).isEmpty();
     assertThat(perNight(out.resolve("_rejected"))).as("no quarantine published by failed runs").isEmpty();
