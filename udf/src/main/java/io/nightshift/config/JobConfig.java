@@ -100,15 +100,26 @@ public record JobConfig(
         new CudaOptions(0, Enums.ArenaStrategy.NEXT_POWER_OF_TWO, Enums.ConvAlgoSearch.HEURISTIC, true, false);
   }
 
-  /** How rows become tensors and tensors become result columns. */
+  /**
+   * How rows become tensors and tensors become result columns. {@code partitioning}: whether the
+   * job plans its partitions (inference.partitioning).
+   */
   public record InferenceSpec(
       int batchSize,
       int gpuBatchSize,
       List<InputMapping> inputs,
       List<OutputMapping> outputs,
       NonFinitePolicy nonFinite,
-      TextSpec text)
-      implements Serializable {}
+      TextSpec text,
+      Enums.Partitioning partitioning)
+      implements Serializable {
+
+    /** A spec with partitioning auto. */
+    public InferenceSpec(int batchSize, int gpuBatchSize, List<InputMapping> inputs, List<OutputMapping> outputs,
+        NonFinitePolicy nonFinite, TextSpec text) {
+      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, Enums.Partitioning.AUTO);
+    }
+  }
 
   /**
    * How a text column becomes model inputs; null for tabular jobs. Empty input names mean the
