@@ -5,6 +5,7 @@ import io.nightshift.batch.BatchSource;
 import io.nightshift.batch.ColumnSource;
 import io.nightshift.batch.ColumnarRows;
 import io.nightshift.batch.FeatureInput;
+import io.nightshift.image.ImageSource;
 import io.nightshift.result.ResultWriter;
 import io.nightshift.text.TextBatcher;
 import io.nightshift.text.TextSource;
@@ -181,6 +182,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         return new TextSource(input, spec, TextSetup.acquire(plan), plan.inputs().get(0).columns().get(0).ordinal(),
             capacity, buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), writer,
             allocator, rejects);
+      }
+      if (plan.image() != null) {
+        return new ImageSource(input, plan.image(), plan.inputs().get(0).columns().get(0), buffers[0], capacity,
+            plan.hadoopConf().value().get(), rejects);
       }
       return new ColumnSource(input, plan.inputs(), buffers, plan.nonFinite(), capacity, rejects);
     }
