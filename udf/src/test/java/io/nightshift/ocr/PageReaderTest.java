@@ -72,7 +72,9 @@ class PageReaderTest {
       Path file = Samples.ocrPagesTruth().resolveSibling(page);
       DecodeOutcome outcome = decoder.decode(Files.readAllBytes(file));
       assertThat(outcome.rejection()).as(page).isNull();
+      long start = System.nanoTime();
       found.put(page, reader.read(outcome.image(), det, cls, rec));
+      System.out.printf("[pages] %s read in %d ms%n", page, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
