@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link PageReader} on Spark's executors (local[2]) over the 4 sample pages read with the {@code
  * binaryFile} source, each task leasing the three sessions from the JVM's {@link SessionCache}:
- * the groundwork of a page job mode. The executors' lines equal a plain loop's on the driver.
+ * the groundwork of a page job mode. The executors' lines equal a plain loop's on the
+ * driver.
  */
 class PagesOnSparkTest {
   private static final String DET = Samples.ocrDetModel().toString();
@@ -97,26 +98,26 @@ class PagesOnSparkTest {
                   return out.iterator();
                 })
             .collect();
-    long created = SessionCache.shared().sessionsCreated() - before;
 
+    // The plain loop: the same reader on the driver, one page after another, on the same (cached) sessions.
     Map<String, String> loop = new TreeMap<>();
     PageReader reader = new PageReader(settings, ctc);
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
-    try (ScoringSession det = SessionFactory.create(Path.of(DET), "det", Device.CPU, Enums.Device.CPU, 1, CudaOptions.DEFAULTS);
-        ScoringSession cls = SessionFactory.create(Path.of(CLS), "cls", Device.CPU, Enums.Device.CPU, 1, CudaOptions.DEFAULTS);
-        ScoringSession rec = SessionFactory.create(Path.of(REC), "rec", Device.CPU, Enums.Device.CPU, 1, CudaOptions.DEFAULTS)) {
-      try (var pages = Files.list(Samples.ocrPagesTruth().getParent())) {
-        for (Path p : pages.filter(p -> p.getFileName().toString().startsWith("page-")).toList()) {
-          String name = p.getFileName().toString();
-          loop.put(name, describe(name, reader.read(decoder.decode(Files.readAllBytes(p)).image(), det, cls, rec)));
-        }
+    try (LeaseCache.Lease<ScoringSession> det = lease(DET);
+        LeaseCache.Lease<ScoringSession> cls = lease(CLS);
+        LeaseCache.Lease<ScoringSession> rec = lease(REC);
+        var pages = Files.list(Samples.ocrPagesTruth().getParent())) {
+      for (Path p : pages.filter(p -> p.getFileName().toString().startsWith("page-")).toList()) {
+        String name = p.getFileName().toString();
+        DecodedImage page = decoder.decode(Files.readAllBytes(p)).image();
+        loop.put(name, describe(name, reader.read(page, det.value(), cls.value(), rec.value())));
       }
     }
     onSpark.forEach(s -> System.out.println("[pages-spark] " + s));
     assertThat(loop).hasSize(4);
     assertThat(onSpark).containsExactlyInAnyOrderElementsOf(loop.values());
     assertThat(onSpark).anySatisfy(s -> assertThat(s).contains("| Meeting moved to Thursday at 10:30 "));
-    assertThat(created).isEqualTo(3);
+    assertThat(SessionCache.shared().sessionsCreated() - before).isEqualTo(3);
     assertThat(SessionCache.shared().leases()).isZero();
   }
 }
