@@ -46,6 +46,7 @@ import org.opencv.imgproc.Imgproc;
 public final class DbPostProcess {
   private final PageSettings settings;
 
+  /** A post-processor with {@code settings}; loads OpenCV's native library if not loaded yet. */
   public DbPostProcess(PageSettings settings) {
     this.settings = settings;
     OpenCv.load();

@@ -222,6 +222,16 @@ class PageReaderTest {
     assertThat(withoutCls.stream().map(l -> squeeze(l.text()))).doesNotContainAnyElementsOf(upright);
   }
 
+  /** A blank white page has no text: no box, no line, and the recognizer is never run. */
+  @Test
+  void aBlankPageHasNoLines() {
+    int[] white = new int[300 * 120];
+    java.util.Arrays.fill(white, 0xFFFFFF);
+    DecodedImage blank = new DecodedImage(300, 120, white);
+    assertThat(reader.detect(blank, det)).isEmpty();
+    assertThat(reader.read(blank, det, cls, rec)).isEmpty();
+  }
+
   private static String squeeze(String text) {
     return text.replace(" ", "");
   }
