@@ -124,7 +124,7 @@ public final class PageReader {
 
   /** Turns each crop the classifier finds upside down, in place. */
   private void orient(List<DecodedImage> crops, ScoringSession classifier, OpenCv.Mats mats) {
-    int width = CLS_SPEC.resize().tensorWidth(1, 1);
+    int width = CLS_SPEC.resize().tensorWidth(1, 1); // 192 for every image: min = max width
     for (int from = 0; from < crops.size(); from += settings.recBatch()) {
       int n = Math.min(settings.recBatch(), crops.size() - from);
       int row = CLS_SPEC.rowSize(width);
