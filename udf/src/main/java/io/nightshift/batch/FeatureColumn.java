@@ -13,6 +13,11 @@ public record FeatureColumn(String name, int ordinal, Kind kind, int precision, 
     this(name, ordinal, kind, 0, 0);
   }
 
+  /** A binary column holding images' bytes. */
+  public static FeatureColumn bytes(String name, int ordinal) {
+    return new FeatureColumn(name, ordinal, Kind.BINARY);
+  }
+
   /** Whether the column holds bytes (an image's), not numbers or text. */
   public boolean binary() {
     return kind == Kind.BINARY;

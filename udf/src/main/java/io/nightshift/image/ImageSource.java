@@ -1,29 +1,20 @@
 package io.nightshift.image;
 
-import io.nightshift.NightshiftException;
 import io.nightshift.arrow.TensorBuffer;
 import io.nightshift.batch.BatchSource;
 import io.nightshift.batch.FeatureColumn;
 import io.nightshift.config.JobConfig.ImageSpec;
-import io.nightshift.config.JobProperties;
-import io.nightshift.quality.RejectReason;
-import io.nightshift.quality.Rejection;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Images as a model input. Each row's image comes from a binary column (its bytes) or a string
  * column (a file path on any Hadoop file system, read here, on the executor, at most {@code
- * max-bytes} of it); it is decoded ({@link ImageDecoder}: bad images are rejected per row with
+ * max-bytes} of it); it is decoded ({@link ImageRows}: bad images are rejected per row with
  * their reason) and preprocessed at once into its tensor row ({@link ImageTensorSpec}), so only
  * tensor rows are held, never decoded pixels beyond the one image being read.
  *
@@ -40,16 +31,11 @@ public final class ImageSource implements BatchSource {
   private record Pending(InternalRow row, float[] values) {}
 
   private final Iterator<InternalRow> input;
-  private final ImageSpec spec;
   private final ImageTensorSpec tensor;
-  private final ImageDecoder decoder;
-  private final int ordinal;
-  private final boolean paths;
-  private final String column;
+  private final ImageRows images;
   private final TensorBuffer buffer;
   private final int capacity;
   private final int window;
-  private final Configuration hadoopConf;
   private final Rejects rejects;
   /** Preprocessed rows by tensor width, in order of first appearance. */
   private final Map<Integer, ArrayDeque<Pending>> groups = new LinkedHashMap<>();
@@ -66,16 +52,11 @@ public final class ImageSource implements BatchSource {
   public ImageSource(Iterator<InternalRow> input, ImageSpec spec, FeatureColumn column, TensorBuffer buffer,
       int capacity, Configuration hadoopConf, Rejects rejects) {
     this.input = input;
-    this.spec = spec;
     this.tensor = spec.tensor();
-    this.decoder = new ImageDecoder(spec.maxPixels());
-    this.ordinal = column.ordinal();
-    this.column = column.name();
-    this.paths = !column.binary();
+    this.images = new ImageRows(column, spec.maxBytes(), spec.maxPixels(), hadoopConf);
     this.buffer = buffer;
     this.capacity = capacity;
     this.window = Math.multiplyExact(capacity, WINDOW_BATCHES);
-    this.hadoopConf = hadoopConf;
     this.rejects = rejects;
   }
 
@@ -116,27 +97,7 @@ public final class ImageSource implements BatchSource {
 
   /** Decodes and preprocesses one row into its width's group, or rejects it. */
   private void prepare(InternalRow row) {
-    byte[] bytes;
-    if (row.isNullAt(ordinal)) {
-      rejects.reject(new Rejection(RejectReason.IMAGE_EMPTY, "column '" + column + "' is null"), row);
-      return;
-    }
-    if (paths) {
-      String path = row.getUTF8String(ordinal).toString();
-      Object read = read(path);
-      if (read instanceof Rejection r) {
-        rejects.reject(r, row);
-        return;
-      }
-      bytes = (byte[]) read;
-    } else {
-      bytes = row.getBinary(ordinal);
-      if (bytes.length > spec.maxBytes()) {
-        rejects.reject(tooManyBytes("the image", bytes.length), row);
-        return;
-      }
-    }
-    DecodeOutcome outcome = decoder.decode(bytes);
+    DecodeOutcome outcome = images.decode(row);
     if (!outcome.ok()) {
       rejects.reject(outcome.rejection(), row);
       return;
@@ -147,34 +108,6 @@ public final class ImageSource implements BatchSource {
     tensor.write(image, w, values, 0);
     groups.computeIfAbsent(w, k -> new ArrayDeque<>()).add(new Pending(row.copy(), values));
     held++;
-  }
-
-  private Rejection tooManyBytes(String what, long length) {
-    return new Rejection(RejectReason.IMAGE_TOO_LARGE, String.format("%s is %d bytes, above %s (%d)",
-        what, length, JobProperties.INFERENCE_IMAGE_MAX_BYTES, spec.maxBytes()));
-  }
-
-  /**
-   * The file's bytes, or the rejection of a file above max-bytes. A file that cannot be read
-   * fails the task (Spark retries it): that is the storage's fault, not the row's.
-   */
-  private Object read(String file) {
-    Path path = new Path(file);
-    try {
-      FileSystem fs = path.getFileSystem(hadoopConf);
-      FileStatus status = fs.getFileStatus(path);
-      long length = status.getLen();
-      if (length > spec.maxBytes()) {
-        return tooManyBytes("file " + file, length);
-      }
-      byte[] bytes = new byte[(int) length];
-      try (FSDataInputStream in = fs.open(path)) {
-        in.readFully(0, bytes);
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw new NightshiftException(e, "cannot read image file %s: %s", file, e.getMessage());
-    }
   }
 
   @Override
