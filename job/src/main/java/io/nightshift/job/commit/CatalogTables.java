@@ -4,6 +4,7 @@ import io.nightshift.NightshiftException;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobProperties;
 import io.nightshift.job.Redact;
+import io.nightshift.quality.ColumnNames;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -120,9 +121,9 @@ public final class CatalogTables {
         rejected = rejected.add(nullable(c, resultSchema.apply(c).dataType()));
       }
     }
-    rejected = rejected.add(nullable("reason_code", DataTypes.StringType))
-        .add(nullable("reason", DataTypes.StringType))
-        .add(nullable("input_json", DataTypes.StringType));
+    for (String c : ColumnNames.QUARANTINE) { // reason_code, reason, input_json: strings
+      rejected = rejected.add(nullable(c, DataTypes.StringType));
+    }
     List<String> rejectedPartitions = new ArrayList<>();
     for (String p : partitionBy) {
       if (p.equals(date) || config.output().passThrough().contains(p)) {

@@ -36,31 +36,40 @@ public final class PipelineExample {
     }
     SparkSession spark = builder.getOrCreate();
     try {
-      Dataset<Row> penguins = spark.read().option("header", "true")
-          .schema("species STRING, island STRING, bill_length_mm DOUBLE, bill_depth_mm DOUBLE, "
-              + "flipper_length_mm DOUBLE, body_mass_g DOUBLE, sex STRING")
-          .csv(args[0]);
-      VectorAssembler assembler = new VectorAssembler()
-          .setInputCols(FEATURES)
-          .setOutputCol("features")
-          .setHandleInvalid("keep"); // a null feature becomes NaN, which the scorer rejects with its reason
-      OnnxScorer scorer = new OnnxScorer()
-          .setModelUri(args[1])
-          .addSetting("inference.inputs.input.columns", "[features]")
-          .addSetting("inference.outputs.output.column", "predicted_species")
-          .addSetting("inference.outputs.output.post", "argmax")
-          .addSetting("inference.outputs.output.labels", "[Chinstrap, Adelie, Gentoo]");
-      PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assembler, scorer}).fit(penguins);
-      fitted.write().overwrite().save(args[2]);
-      PipelineModel loaded = PipelineModel.load(args[2]);
-      System.out.println("pipeline saved to " + args[2] + " and loaded back; its stages: "
-          + loaded.stages()[0].uid() + ", " + loaded.stages()[1].uid());
-      Dataset<Row> scored = loaded.transform(penguins).cache();
+      Dataset<Row> scored = run(spark, args[0], args[1], args[2]).cache();
       scored.groupBy("species", "predicted_species", "reason_code").count()
           .orderBy("species", "predicted_species").show(false);
       scored.where("reason_code IS NOT NULL").select("species", "island", "reason_code", "reason").show(false);
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Fits the pipeline on the penguins at {@code csv}, saves it to {@code saveDir} (replaced), loads
+   * it back and returns the loaded pipeline's output (lazy): the input columns, {@code features},
+   * {@code predicted_species}, {@code reason_code} and {@code reason}.
+   */
+  public static Dataset<Row> run(SparkSession spark, String csv, String model, String saveDir) throws java.io.IOException {
+    Dataset<Row> penguins = spark.read().option("header", "true")
+        .schema("species STRING, island STRING, bill_length_mm DOUBLE, bill_depth_mm DOUBLE, "
+            + "flipper_length_mm DOUBLE, body_mass_g DOUBLE, sex STRING")
+        .csv(csv);
+    VectorAssembler assembler = new VectorAssembler()
+        .setInputCols(FEATURES)
+        .setOutputCol("features")
+        .setHandleInvalid("keep"); // a null feature becomes NaN, which the scorer rejects with its reason
+    OnnxScorer scorer = new OnnxScorer()
+        .setModelUri(model)
+        .addSetting("inference.inputs.input.columns", "[features]")
+        .addSetting("inference.outputs.output.column", "predicted_species")
+        .addSetting("inference.outputs.output.post", "argmax")
+        .addSetting("inference.outputs.output.labels", "[Chinstrap, Adelie, Gentoo]");
+    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assembler, scorer}).fit(penguins);
+    fitted.write().overwrite().save(saveDir);
+    PipelineModel loaded = PipelineModel.load(saveDir);
+    System.out.println("pipeline saved to " + saveDir + " and loaded back; its stages: "
+        + loaded.stages()[0].uid() + ", " + loaded.stages()[1].uid());
+    return loaded.transform(penguins);
   }
 }
