@@ -2,6 +2,7 @@ package io.nightshift.job;
 
 import io.nightshift.ExitCode;
 import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobConfigParser;
 import io.nightshift.job.commit.NightCommits;
@@ -143,8 +144,11 @@ public final class Nightshift {
           throw NightshiftException.invalid("recover needs --config FILE\n%s", USAGE);
         }
         JobConfig job = JobConfigParser.parse(Path.of(config), sets);
-        // Spark's Hadoop configuration (spark.hadoop.*, AWS_* for s3a://), without starting Spark.
-        Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+        // Spark's Hadoop configuration (spark.hadoop.*, AWS_* for s3a://), without starting Spark
+        // unless catalog tables (output.table) are to be repaired.
+        Configuration conf = job.output().table().isEmpty() || job.output().format() != OutputFormat.PARQUET
+            ? SparkHadoopUtil.get().newConfiguration(new SparkConf())
+            : JobSession.get(job).sparkContext().hadoopConfiguration();
         job = QualifiedPaths.of(job, conf);
         System.out.println("recover: " + NightCommits.recover(job, conf));
         return ExitCode.OK;

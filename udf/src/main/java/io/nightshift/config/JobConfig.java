@@ -184,8 +184,9 @@ public record JobConfig(
    * Where and how results are written. {@code lockTimeout}: how long the table's lock holds;
    * {@code cleanup}: how leftovers of earlier runs are bounded. {@code table} and {@code
    * rejectedTable} are the Iceberg tables ({@code <catalog>.<namespace>.<table>}) of output.format
-   * iceberg, empty otherwise; with iceberg, {@code path} holds only the run's {@code _nightshift}
-   * folder (staging, manifests).
+   * iceberg, or the session catalog's external tables ({@code <database>.<table>}) over {@code path}
+   * and {@code rejectedPath} of output.format parquet, empty when not asked for; with iceberg,
+   * {@code path} holds only the run's {@code _nightshift} folder (staging, manifests).
    */
   public record OutputSpec(
       String path,

@@ -605,11 +605,17 @@ public final class JobConfigParser {
    * by checkDatePartition). Elsewhere the table keys are refused: they would do nothing.
    */
   private OutputSpec icebergTables(OutputSpec o) {
+    if (o.format() == OutputFormat.PARQUET && !o.table().isEmpty()) {
+      return catalogTables(o);
+    }
     if (o.format() != OutputFormat.ICEBERG) {
       for (String key : List.of(OUTPUT_TABLE, OUTPUT_REJECTED_TABLE)) {
+        if (values.containsKey(key) && o.format() == OutputFormat.PARQUET) {
+          throw NightshiftException.invalid("%s: key '%s' needs key '%s'", source, key, OUTPUT_TABLE);
+        }
         if (values.containsKey(key)) {
           throw NightshiftException.invalid(
-              "%s: key '%s' needs output.format iceberg (output.format is %s)",
+              "%s: key '%s' needs output.format iceberg or parquet (output.format is %s)",
               source, key, o.format().name().toLowerCase());
         }
       }
@@ -635,6 +641,29 @@ public final class JobConfigParser {
     }
     return new OutputSpec(o.path(), o.format(), o.passThrough(), List.of(DATE_PARTITION), o.mode(),
         o.rejectedPath(), o.maxRejectedRatio(), o.lockTimeout(), o.cleanup(), o.table(), rejected);
+  }
+
+  /**
+   * output.format parquet with output.table: the output folder and the quarantine are registered as
+   * external tables {@code <database>.<table>} of the session catalog; both names are plain
+   * identifiers (letters, digits, underscore), the quarantine's defaulted and distinct.
+   */
+  private OutputSpec catalogTables(OutputSpec o) {
+    checkSessionTableName(OUTPUT_TABLE, o.table());
+    String rejected = o.rejectedTable().isEmpty() ? o.table() + "_rejected" : o.rejectedTable();
+    checkSessionTableName(OUTPUT_REJECTED_TABLE, rejected);
+    if (rejected.equalsIgnoreCase(o.table())) {
+      throw invalidValue(OUTPUT_REJECTED_TABLE, rejected, "a table other than output.table");
+    }
+    return new OutputSpec(o.path(), o.format(), o.passThrough(), o.partitionBy(), o.mode(),
+        o.rejectedPath(), o.maxRejectedRatio(), o.lockTimeout(), o.cleanup(), o.table(), rejected);
+  }
+
+  private void checkSessionTableName(String key, String name) {
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*")) {
+      throw invalidValue(key, name, "<database>.<table> of the session catalog with output.format parquet,"
+          + " each a letter or _ then letters, digits or _, e.g. nightshift.penguins_scored");
+    }
   }
 
   private void checkTableName(String key, String name) {

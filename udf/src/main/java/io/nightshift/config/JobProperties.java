@@ -238,9 +238,12 @@ public final class JobProperties {
   public static final String OUTPUT_MODE_DEFAULT = "overwrite";
   /** Where rejected rows go, Parquet, partitioned like the output. Default: {output.path}/_rejected. */
   public static final String OUTPUT_REJECTED_PATH = "output.rejected-path";
-  /** output.format iceberg: the table, {@code <catalog>.<namespace>.<table>}; required there, refused elsewhere. */
+  /**
+   * The table: iceberg {@code <catalog>.<namespace>.<table>}, required; parquet {@code <database>.<table>} of the
+   * session catalog, optional (registers the output folder as an external partitioned table); refused for noop.
+   */
   public static final String OUTPUT_TABLE = "output.table";
-  /** output.format iceberg: the quarantine table. Default: {output.table}_rejected. */
+  /** The quarantine table (iceberg, or parquet with output.table). Default: {output.table}_rejected. */
   public static final String OUTPUT_REJECTED_TABLE = "output.rejected-table";
   /** Highest share of rejected rows a night may have before it exits 3 unpublished. */
   public static final String OUTPUT_MAX_REJECTED_RATIO = "output.max-rejected-ratio";

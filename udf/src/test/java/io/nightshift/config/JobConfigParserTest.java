@@ -176,8 +176,8 @@ class JobConfigParserTest {
     assertThatThrownBy(() -> parse(JOB, "output.format=iceberg"))
         .isInstanceOfSatisfying(NightshiftException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID))
         .hasMessage("job.yaml: output.format iceberg needs key 'output.table' (<catalog>.<namespace>.<table>)");
-    assertThatThrownBy(() -> parse(JOB, "output.table=local.nightshift.scored"))
-        .hasMessage("job.yaml: key 'output.table' needs output.format iceberg (output.format is parquet)");
+    assertThatThrownBy(() -> parse(JOB, "output.format=noop", "output.table=nightshift.scored"))
+        .hasMessage("job.yaml: key 'output.table' needs output.format iceberg or parquet (output.format is noop)");
     assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=nightshift.scored"))
         .hasMessage("job.yaml: key 'output.table' has bad value 'nightshift.scored' (expected"
             + " <catalog>.<namespace>.<table>, e.g. local.nightshift.penguins_scored)");
@@ -193,6 +193,28 @@ class JobConfigParserTest {
         "output.pass-through=[id, dt]"))
         .hasMessageStartingWith("job.yaml: key 'output.pass-through' names column 'dt', but 'dt' is the partition"
             + " column filled from run.date");
+  }
+
+  @Test
+  void parquetTablesAreSessionCatalogIdentifiersWithADefaultedQuarantineTable() {
+    JobConfig c = parse(JOB, "output.table=nightshift.scored");
+    assertThat(c.output().format()).isEqualTo(Enums.OutputFormat.PARQUET);
+    assertThat(c.output().table()).isEqualTo("nightshift.scored");
+    assertThat(c.output().rejectedTable()).isEqualTo("nightshift.scored_rejected");
+    assertThat(parse(JOB, "output.table=nightshift.scored", "output.rejected-table=q.bad").output().rejectedTable())
+        .isEqualTo("q.bad");
+    assertThatThrownBy(() -> parse(JOB, "output.table=local.nightshift.scored"))
+        .isInstanceOfSatisfying(NightshiftException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID))
+        .hasMessage("job.yaml: key 'output.table' has bad value 'local.nightshift.scored' (expected <database>.<table>"
+            + " of the session catalog with output.format parquet, each a letter or _ then letters, digits or _,"
+            + " e.g. nightshift.penguins_scored)");
+    assertThatThrownBy(() -> parse(JOB, "output.table=nightshift.scored", "output.rejected-table=nightshift.my-bad"))
+        .hasMessageStartingWith("job.yaml: key 'output.rejected-table' has bad value 'nightshift.my-bad'");
+    assertThatThrownBy(() -> parse(JOB, "output.table=nightshift.scored", "output.rejected-table=Nightshift.Scored"))
+        .hasMessage("job.yaml: key 'output.rejected-table' has bad value 'Nightshift.Scored' (expected a table other"
+            + " than output.table)");
+    assertThatThrownBy(() -> parse(JOB, "output.rejected-table=nightshift.bad"))
+        .hasMessage("job.yaml: key 'output.rejected-table' needs key 'output.table'");
   }
 
   @Test
