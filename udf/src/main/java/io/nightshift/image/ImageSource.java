@@ -116,26 +116,12 @@ public final class ImageSource implements BatchSource {
 
   /** Decodes and preprocesses one row into its width's group, or rejects it. */
   private void prepare(InternalRow row) {
-    byte[] bytes;
-    if (row.isNullAt(ordinal)) {
-      rejects.reject(new Rejection(RejectReason.IMAGE_EMPTY, "column '" + column + "' is null"), row);
+    Object read = bytes(row, ordinal, column, paths, spec, hadoopConf);
+    if (read instanceof Rejection r) {
+      rejects.reject(r, row);
       return;
     }
-    if (paths) {
-      String path = row.getUTF8String(ordinal).toString();
-      Object read = read(path);
-      if (read instanceof Rejection r) {
-        rejects.reject(r, row);
-        return;
-      }
-      bytes = (byte[]) read;
-    } else {
-      bytes = row.getBinary(ordinal);
-      if (bytes.length > spec.maxBytes()) {
-        rejects.reject(tooManyBytes("the image", bytes.length), row);
-        return;
-      }
-    }
+    byte[] bytes = (byte[]) read;
     DecodeOutcome outcome = decoder.decode(bytes);
     if (!outcome.ok()) {
       rejects.reject(outcome.rejection(), row);
@@ -149,23 +135,43 @@ public final class ImageSource implements BatchSource {
     held++;
   }
 
-  private Rejection tooManyBytes(String what, long length) {
+  /**
+   * A row's image bytes from its binary column, or from the file its string column names (read
+   * here, at most {@code spec.maxBytes()}); or the row's {@link Rejection} (null value,
+   * too many bytes). A file that cannot be read fails the task (Spark retries it): that is the
+   * storage's fault, not the row's.
+   *
+   * @return a {@code byte[]} or a {@link Rejection}
+   */
+  public static Object bytes(InternalRow row, int ordinal, String column, boolean paths, ImageSpec spec,
+      Configuration hadoopConf) {
+    if (row.isNullAt(ordinal)) {
+      return new Rejection(RejectReason.IMAGE_EMPTY, "column '" + column + "' is null");
+    }
+    if (paths) {
+      return read(row.getUTF8String(ordinal).toString(), spec, hadoopConf);
+    }
+    byte[] bytes = row.getBinary(ordinal);
+    if (bytes.length > spec.maxBytes()) {
+      return tooManyBytes("the image", bytes.length, spec);
+    }
+    return bytes;
+  }
+
+  private static Rejection tooManyBytes(String what, long length, ImageSpec spec) {
     return new Rejection(RejectReason.IMAGE_TOO_LARGE, String.format("%s is %d bytes, above %s (%d)",
         what, length, JobProperties.INFERENCE_IMAGE_MAX_BYTES, spec.maxBytes()));
   }
 
-  /**
-   * The file's bytes, or the rejection of a file above max-bytes. A file that cannot be read
-   * fails the task (Spark retries it): that is the storage's fault, not the row's.
-   */
-  private Object read(String file) {
+  /** The file's bytes, or the rejection of a file above max-bytes. */
+  private static Object read(String file, ImageSpec spec, Configuration hadoopConf) {
     Path path = new Path(file);
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);
       FileStatus status = fs.getFileStatus(path);
       long length = status.getLen();
       if (length > spec.maxBytes()) {
-        return tooManyBytes("file " + file, length);
+        return tooManyBytes("file " + file, length, spec);
       }
       byte[] bytes = new byte[(int) length];
       try (FSDataInputStream in = fs.open(path)) {
