@@ -437,7 +437,8 @@ public final class JobConfigParser {
   /** The image spec of an image job (input.format image, or inference.image.column set), else null. */
   private ImageSpec image(boolean imageFiles, boolean text) {
     boolean anyKey = values.keySet().stream().anyMatch(k -> k.startsWith("inference.image."));
-    boolean pagesKey = values.keySet().stream().anyMatch(k -> k.startsWith("inference.pages."));
+    boolean pagesKey = values.entrySet().stream()
+        .anyMatch(e -> e.getKey().startsWith("inference.pages.") && !"".equals(e.getValue()));
     if (!imageFiles && !values.containsKey(INFERENCE_IMAGE_COLUMN)) {
       if (pagesKey) {
         throw NightshiftException.invalid(
@@ -560,8 +561,9 @@ public final class JobConfigParser {
    * per model (io.nightshift.ocr.PageReader), so the tensor keys are refused.
    */
   private ImageSpec pagesImage(String column) {
-    for (String key : values.keySet()) {
-      if (key.startsWith("inference.image.") && !key.equals(INFERENCE_IMAGE_COLUMN)
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith("inference.image.") && !"".equals(e.getValue()) && !key.equals(INFERENCE_IMAGE_COLUMN)
           && !key.equals(INFERENCE_IMAGE_MAX_PIXELS) && !key.equals(INFERENCE_IMAGE_MAX_BYTES)) {
         throw NightshiftException.invalid(
             "%s: %s is not used by a pages job (inference.pages.*): each of its models is fed as PaddleOCR"
