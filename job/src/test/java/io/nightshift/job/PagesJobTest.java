@@ -109,6 +109,12 @@ class PagesJobTest {
     assertThat(m.at("/rows/read").asLong()).isEqualTo(5);
     assertThat(m.at("/rows/written").asLong()).isEqualTo(4);
     assertThat(m.at("/rows/quarantined").asLong()).isEqualTo(1);
+    // Each page read counts as one batch; the three models are named by sha256.
+    assertThat(m.at("/batches").asLong()).isEqualTo(4);
+    assertThat(m.at("/inference_seconds").asDouble()).isPositive();
+    assertThat(m.at("/model/sha256").asText()).isEqualTo(sha256(Samples.ocrDetModel()));
+    assertThat(m.at("/model/recognition_sha256").asText()).isEqualTo(sha256(Samples.ocrRecModel()));
+    assertThat(m.at("/model/classifier_sha256").asText()).isEqualTo(sha256(Samples.ocrClsModel()));
     // One session per model per JVM: the three models' sessions, made once (or already cached).
     assertThat(SessionCache.shared().sessionsCreated() - sessionsBefore).isLessThanOrEqualTo(3);
     assertThat(SessionCache.shared().leases()).isZero();
@@ -161,6 +167,10 @@ class PagesJobTest {
     assertThat(message).isEqualTo("nightshift: inference.pages.dictionary: dictionary " + dictionary
         + " gives 5 classes (blank + 3 entries + space), but "
         + "data-samples/target/samples/ocr/models/ch_PP-OCRv4_rec_infer.onnx (inference.pages.recognition-model) outputs 6625 per step: they belong to different models");
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return ModelPayload.sha256(Files.readAllBytes(file));
   }
 
   private static String name(String path) {

@@ -53,6 +53,7 @@ public final class PageSource implements BatchSource {
   private long rowsRead;
   private long pages;
   private long linesRead;
+  private long readNanos;
 
   /**
    * A source over {@code input}'s image {@code column}, at most {@code capacity} pages a batch;
@@ -94,12 +95,15 @@ public final class PageSource implements BatchSource {
         continue;
       }
       List<PageLine> found;
+      long start = System.nanoTime();
       try {
         found = reader.read(outcome.image(), detection,
             classifier == null ? null : classifier.value(), recognition.value());
       } catch (NightshiftException e) {
         rejects.reject(new Rejection(RejectReason.MODEL_ERROR, e.getMessage()), row);
         continue;
+      } finally {
+        readNanos += System.nanoTime() - start;
       }
       slots[n++] = row.copy();
       batch.add(found);
@@ -145,6 +149,17 @@ public final class PageSource implements BatchSource {
       }
     }
     return new ColumnVector[] {lines};
+  }
+
+  /** One run per page read (its detection, orientation and recognition runs). */
+  @Override
+  public long modelRuns() {
+    return pages;
+  }
+
+  @Override
+  public long modelNanos() {
+    return readNanos;
   }
 
   @Override

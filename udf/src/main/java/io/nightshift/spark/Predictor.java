@@ -345,6 +345,16 @@ public final class Predictor {
     return prepared.sha256();
   }
 
+  /** The sha256 of a pages job's recognition model, or null for other jobs. */
+  public String recognitionSha256() {
+    return pageModels == null ? null : pageModels.recognition().sha256();
+  }
+
+  /** The sha256 of a pages job's orientation classifier, or null when it has none. */
+  public String classifierSha256() {
+    return pageModels == null || pageModels.classifier() == null ? null : pageModels.classifier().sha256();
+  }
+
   /** The sha256 of the tokenizer.json, or null when the model takes no text. */
   public String tokenizerSha256() {
     return tokenizer == null ? null : tokenizer.sha256();
