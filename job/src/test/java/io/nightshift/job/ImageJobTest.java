@@ -269,7 +269,7 @@ class ImageJobTest {
   }
 
   /** One truth.csv record: path, text (maybe quoted), angle. */
-  private static String[] fields(String line) {
+  static String[] fields(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     boolean quoted = false;

@@ -42,6 +42,16 @@ public interface BatchSource extends AutoCloseable {
   /** Input rows read so far, rejected ones included. */
   long rowsRead();
 
+  /** Model runs the source made itself (a pages job reads each page here), beside the scorer's. */
+  default long modelRuns() {
+    return 0;
+  }
+
+  /** Nanoseconds of those runs (pages: decoding excluded, the page's models and post-processing included). */
+  default long modelNanos() {
+    return 0;
+  }
+
   /** Rows read in bulk from column vectors, not re-read row by row (0 for other kinds). */
   default long bulkRows() {
     return 0;

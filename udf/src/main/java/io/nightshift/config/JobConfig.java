@@ -128,7 +128,23 @@ public record JobConfig(
       String modelInput,
       io.nightshift.image.ImageTensorSpec tensor,
       long maxPixels,
-      long maxBytes)
+      long maxBytes,
+      PagesSpec pages)
+      implements Serializable {
+
+    /** An image spec of a one-model job (no pages). */
+    public ImageSpec(String column, String modelInput, io.nightshift.image.ImageTensorSpec tensor, long maxPixels,
+        long maxBytes) {
+      this(column, modelInput, tensor, maxPixels, maxBytes, null);
+    }
+  }
+
+  /**
+   * A pages job (inference.pages.*): {@code model.uri} detects the lines, {@code recognitionModel}
+   * reads them through the CTC {@code dictionary}, {@code classifierModel} (empty: none) turns
+   * upside-down lines first; the lines go into {@code column}. Null unless inference.pages.* is set.
+   */
+  public record PagesSpec(String recognitionModel, String classifierModel, String dictionary, String column)
       implements Serializable {}
 
   /**

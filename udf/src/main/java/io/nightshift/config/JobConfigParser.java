@@ -245,7 +245,7 @@ public final class JobConfigParser {
             integer(INFERENCE_GPU_BATCH_SIZE,
                 text == null && image == null ? INFERENCE_GPU_BATCH_SIZE_DEFAULT : INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT, 1),
             inputMappings(text != null || image != null),
-            outputMappings(),
+            outputMappings(image != null && image.pages() != null),
             Choices.parse(
                 NonFinitePolicy.class,
                 INFERENCE_NON_FINITE,
@@ -437,7 +437,14 @@ public final class JobConfigParser {
   /** The image spec of an image job (input.format image, or inference.image.column set), else null. */
   private ImageSpec image(boolean imageFiles, boolean text) {
     boolean anyKey = values.keySet().stream().anyMatch(k -> k.startsWith("inference.image."));
+    boolean pagesKey = values.entrySet().stream()
+        .anyMatch(e -> e.getKey().startsWith("inference.pages.") && !"".equals(e.getValue()));
     if (!imageFiles && !values.containsKey(INFERENCE_IMAGE_COLUMN)) {
+      if (pagesKey) {
+        throw NightshiftException.invalid(
+            "%s: inference.pages.* keys are for image jobs: set %s: image, or %s", source, INPUT_FORMAT,
+            INFERENCE_IMAGE_COLUMN);
+      }
       if (anyKey) {
         throw NightshiftException.invalid(
             "%s: inference.image.* keys are for image jobs: set %s: image, or %s", source, INPUT_FORMAT,
@@ -451,6 +458,9 @@ public final class JobConfigParser {
     String column = string(INFERENCE_IMAGE_COLUMN, imageFiles ? INFERENCE_IMAGE_COLUMN_DEFAULT : "");
     if (column.isEmpty()) {
       throw invalidValue(INFERENCE_IMAGE_COLUMN, column, "the column holding the images");
+    }
+    if (pagesKey) {
+      return pagesImage(column);
     }
     int height = integer(INFERENCE_IMAGE_HEIGHT, 0, 1);
     if (height == 0) {
@@ -546,7 +556,61 @@ public final class JobConfigParser {
     return List.copyOf(mappings);
   }
 
-  private List<OutputMapping> outputMappings() {
+  /**
+   * The image spec of a pages job: the images' column and limits; the preprocessing is PaddleOCR's
+   * per model (io.nightshift.ocr.PageReader), so the tensor keys are refused.
+   */
+  private ImageSpec pagesImage(String column) {
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith("inference.image.") && !"".equals(e.getValue()) && !key.equals(INFERENCE_IMAGE_COLUMN)
+          && !key.equals(INFERENCE_IMAGE_MAX_PIXELS) && !key.equals(INFERENCE_IMAGE_MAX_BYTES)) {
+        throw NightshiftException.invalid(
+            "%s: %s is not used by a pages job (inference.pages.*): each of its models is fed as PaddleOCR"
+                + " feeds it; only %s, %s and %s apply", source, key, INFERENCE_IMAGE_COLUMN,
+            INFERENCE_IMAGE_MAX_PIXELS, INFERENCE_IMAGE_MAX_BYTES);
+      }
+    }
+    String recognition = string(INFERENCE_PAGES_RECOGNITION_MODEL, "");
+    if (recognition.isEmpty()) {
+      throw NightshiftException.invalid("%s: a pages job needs %s (the text-recognition model)", source,
+          INFERENCE_PAGES_RECOGNITION_MODEL);
+    }
+    String dictionary = string(INFERENCE_PAGES_DICTIONARY, "");
+    if (dictionary.isEmpty()) {
+      throw NightshiftException.invalid("%s: a pages job needs %s (the recognition model's CTC dictionary)",
+          source, INFERENCE_PAGES_DICTIONARY);
+    }
+    String linesColumn = string(INFERENCE_PAGES_COLUMN, INFERENCE_PAGES_COLUMN_DEFAULT);
+    if (linesColumn.isEmpty()) {
+      throw invalidValue(INFERENCE_PAGES_COLUMN, linesColumn, "a column name");
+    }
+    long maxPixels = longValue(INFERENCE_IMAGE_MAX_PIXELS, io.nightshift.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+    if (maxPixels < 1) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_PIXELS, String.valueOf(maxPixels), "a whole number >= 1");
+    }
+    long maxBytes = size(INFERENCE_IMAGE_MAX_BYTES, INFERENCE_IMAGE_MAX_BYTES_DEFAULT);
+    if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_BYTES, String.valueOf(maxBytes), "a size from 1 byte to 2g");
+    }
+    // The detection model's input as the binder checks it: [N, 3, H, W], H and W free (any page size).
+    io.nightshift.image.ImageTensorSpec detection = io.nightshift.image.ImageTensorSpec.imageNet(
+        new io.nightshift.image.ImageResize.FixedHeight(
+            io.nightshift.ocr.PageSettings.DET_STRIDE, 1, io.nightshift.ocr.PageSettings.DET_STRIDE),
+        io.nightshift.image.ChannelOrder.BGR);
+    return new ImageSpec(column, "", detection, maxPixels, maxBytes,
+        new JobConfig.PagesSpec(recognition, string(INFERENCE_PAGES_CLASSIFIER_MODEL, ""), dictionary, linesColumn));
+  }
+
+  private List<OutputMapping> outputMappings(boolean pages) {
+    if (pages) {
+      if (!names(OUTPUT_NAME).isEmpty()) {
+        throw NightshiftException.invalid(
+            "%s: a pages job (inference.pages.*) writes its lines into %s; inference.outputs.* are not used",
+            source, INFERENCE_PAGES_COLUMN);
+      }
+      return List.of();
+    }
     List<OutputMapping> mappings = new ArrayList<>();
     for (String name : names(OUTPUT_NAME)) {
       String postKey = JobProperties.forName(INFERENCE_OUTPUT_POST, name);

@@ -220,6 +220,17 @@ public final class JobProperties {
   /** Default batch size of image jobs. */
   public static final int INFERENCE_BATCH_SIZE_IMAGE_DEFAULT = 16;
 
+  // ---- inference, whole pages (model.uri is the detection model; docs/images.md)
+  /** The text-recognition model of a pages job; setting it makes the image job a pages job. */
+  public static final String INFERENCE_PAGES_RECOGNITION_MODEL = "inference.pages.recognition-model";
+  /** The optional orientation classifier of a pages job ([N, 2]: 0 or 180 degrees). */
+  public static final String INFERENCE_PAGES_CLASSIFIER_MODEL = "inference.pages.classifier-model";
+  /** The recognition model's CTC dictionary (one character a line), a local file read on the driver. */
+  public static final String INFERENCE_PAGES_DICTIONARY = "inference.pages.dictionary";
+  /** The result column of a pages job: array of struct(box, text, confidence), one element per line. */
+  public static final String INFERENCE_PAGES_COLUMN = "inference.pages.column";
+  public static final String INFERENCE_PAGES_COLUMN_DEFAULT = "lines";
+
   // ---- output
   /** Where results go: a local path or any Hadoop URI. Required. */
   public static final String OUTPUT_PATH = "output.path";
@@ -344,6 +355,10 @@ public final class JobProperties {
           exact(INFERENCE_IMAGE_PAD_VALUE),
           exact(INFERENCE_IMAGE_MAX_PIXELS),
           exact(INFERENCE_IMAGE_MAX_BYTES),
+          exact(INFERENCE_PAGES_RECOGNITION_MODEL),
+          exact(INFERENCE_PAGES_CLASSIFIER_MODEL),
+          exact(INFERENCE_PAGES_DICTIONARY),
+          exact(INFERENCE_PAGES_COLUMN),
           exact(OUTPUT_PATH),
           exact(OUTPUT_FORMAT),
           exact(OUTPUT_PASS_THROUGH),

@@ -75,16 +75,22 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
    * creating the session (from the shipped payload, checked against its sha256) when absent.
    */
   static LeaseCache.Lease<ScoringSession> lease(ScoringPlan plan) {
+    return lease(plan, plan.modelName(), plan.modelSha256(), plan.shipped());
+  }
+
+  /** The same for another model of the plan (a pages job's recognizer or classifier). */
+  static LeaseCache.Lease<ScoringSession> lease(
+      ScoringPlan plan, String name, String sha256, io.nightshift.model.ShippedModel shipped) {
     Device device =
         DeviceResolver.resolve(plan.model().device(), plan.model().resourceName(), plan.model().multipleGpus());
     return SessionCache.shared()
         .acquire(
-            new SessionKey(plan.modelSha256(), device.id(), plan.model().device(), plan.threads(),
+            new SessionKey(sha256, device.id(), plan.model().device(), plan.threads(),
                 plan.model().cuda(), plan.model().customOpsLibrary()),
             plan.model().sessionCacheSize(),
             () ->
-                plan.shipped()
-                    .load(plan.modelName(), device, plan.model().device(), plan.threads(),
+                shipped
+                    .load(name, device, plan.model().device(), plan.threads(),
                         plan.model().cuda(), plan.model().customOpsLibrary(), plan.hadoopConf().value().get()));
   }
 
@@ -183,11 +189,36 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
             capacity, buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), writer,
             allocator, rejects);
       }
+      if (plan.pages() != null) {
+        return pageSource(capacity, rejects);
+      }
       if (plan.image() != null) {
         return new ImageSource(input, plan.image(), plan.inputs().get(0).columns().get(0), buffers[0], capacity,
             plan.hadoopConf().value().get(), rejects);
       }
       return new ColumnSource(input, plan.inputs(), buffers, plan.nonFinite(), capacity, rejects);
+    }
+
+    /** A pages job's source: the task's session detects; the recognizer and classifier are leased here. */
+    private BatchSource pageSource(int capacity, BatchSource.Rejects rejects) {
+      PagePlan pages = plan.pages();
+      LeaseCache.Lease<ScoringSession> rec =
+          lease(plan, pages.recognitionName(), pages.recognitionSha256(), pages.recognition());
+      LeaseCache.Lease<ScoringSession> cls = null;
+      try {
+        if (pages.classifier() != null) {
+          cls = lease(plan, pages.classifierName(), pages.classifierSha256(), pages.classifier());
+        }
+        return new io.nightshift.ocr.PageSource(input, plan.image(), plan.inputs().get(0).columns().get(0),
+            capacity, plan.hadoopConf().value().get(), rejects,
+            new io.nightshift.ocr.PageReader(pages.settings(), pages.ctc()), session, cls, rec);
+      } catch (RuntimeException | Error e) {
+        rec.close();
+        if (cls != null) {
+          cls.close();
+        }
+        throw e;
+      }
     }
 
     /** Closes {@code opened} newest first, adding any failure to {@code cause}. */
@@ -335,9 +366,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
                     rowsRead,
                     rowsWritten,
                     Map.copyOf(rejectedByReason),
-                    scorer.runs(),
+                    scorer.runs() + source.modelRuns(),
                     scorer.bisections(),
-                    scorer.inferNanos(),
+                    scorer.inferNanos() + source.modelNanos(),
                     session.device().id(),
                     session.provider(),
                     session.fallbackReason(),

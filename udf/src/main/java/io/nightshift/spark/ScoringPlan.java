@@ -26,6 +26,7 @@ import org.apache.spark.util.CollectionAccumulator;
  * @param fixedBatch the batch size the model fixes in its inputs' first dimension, 0 when dynamic
  * @param timeZone the session time zone, for the timestamps of rejected rows' {@code input_json}
  * @param rejected whether rejected rows are staged (or fail the task), kept in the result, or dropped
+ * @param pages the recognition side of a pages job (the plan's model detects), else null
  */
 record ScoringPlan(
     String modelName,
@@ -50,5 +51,20 @@ record ScoringPlan(
     io.nightshift.config.JobConfig.ImageSpec image,
     int fixedBatch,
     String timeZone,
-    ScoreOptions.RejectedRows rejected)
-    implements Serializable {}
+    ScoreOptions.RejectedRows rejected,
+    PagePlan pages)
+    implements Serializable {
+
+  /** A plan of a one-model job (no pages). */
+  ScoringPlan(String modelName, String modelSha256, ShippedModel shipped, ModelSpec model, int threads,
+      int batchSize, int gpuBatchSize, NonFinitePolicy nonFinite, List<FeatureInput> inputs,
+      List<ResultOutput> outputs, StructType inputSchema, int[] passThrough, StructType outputSchema,
+      String rejectDir, Broadcast<HadoopConf> hadoopConf, CollectionAccumulator<TaskReport> reports,
+      Broadcast<ModelPayload> tokenizer, String tokenizerName, TextSpec text,
+      io.nightshift.config.JobConfig.ImageSpec image, int fixedBatch, String timeZone,
+      ScoreOptions.RejectedRows rejected) {
+    this(modelName, modelSha256, shipped, model, threads, batchSize, gpuBatchSize, nonFinite, inputs, outputs,
+        inputSchema, passThrough, outputSchema, rejectDir, hadoopConf, reports, tokenizer, tokenizerName, text,
+        image, fixedBatch, timeZone, rejected, null);
+  }
+}

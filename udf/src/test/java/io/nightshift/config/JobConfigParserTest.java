@@ -333,4 +333,47 @@ class JobConfigParserTest {
         .hasMessage("job.yaml: inference.image.* keys are for image jobs: set input.format: image, or"
             + " inference.image.column");
   }
+
+  private static final String PAGES =
+      """
+      input: {path: /data/scans, format: image}
+      model: {uri: /models/det.onnx}
+      inference:
+        image: {max-bytes: 8m}
+        pages: {recognition-model: /models/rec.onnx, dictionary: /models/keys.txt}
+      output: {path: /data/out}
+      """;
+
+  @Test
+  void pagesKeysMakeAPagesJob() {
+    JobConfig c = parse(PAGES);
+    JobConfig.ImageSpec image = c.inference().image();
+    assertThat(image.pages()).isEqualTo(
+        new JobConfig.PagesSpec("/models/rec.onnx", "", "/models/keys.txt", "lines"));
+    assertThat(image.column()).isEqualTo("path");
+    assertThat(image.maxBytes()).isEqualTo(8L << 20);
+    assertThat(c.inference().outputs()).isEmpty();
+    assertThat(parse(PAGES, "inference.pages.classifier-model=/models/cls.onnx", "inference.pages.column=found")
+        .inference().image().pages())
+        .isEqualTo(new JobConfig.PagesSpec("/models/rec.onnx", "/models/cls.onnx", "/models/keys.txt", "found"));
+    assertThat(parse(IMAGES).inference().image().pages()).isNull();
+  }
+
+  @Test
+  void badPagesKeysAreRefusedWithTheKey() {
+    assertThatThrownBy(() -> parse(PAGES, "inference.pages.dictionary="))
+        .hasMessage("job.yaml: a pages job needs inference.pages.dictionary (the recognition model's CTC dictionary)");
+    assertThatThrownBy(() -> parse(PAGES, "inference.pages.recognition-model="))
+        .hasMessage("job.yaml: a pages job needs inference.pages.recognition-model (the text-recognition model)");
+    assertThatThrownBy(() -> parse(PAGES, "inference.image.height=48"))
+        .hasMessage("job.yaml: inference.image.height is not used by a pages job (inference.pages.*): each of its"
+            + " models is fed as PaddleOCR feeds it; only inference.image.column, inference.image.max-pixels and"
+            + " inference.image.max-bytes apply");
+    assertThatThrownBy(() -> parse(PAGES, "inference.outputs.text.column=text"))
+        .hasMessage("job.yaml: a pages job (inference.pages.*) writes its lines into inference.pages.column;"
+            + " inference.outputs.* are not used");
+    assertThatThrownBy(() -> parse(JOB, "inference.pages.dictionary=/models/keys.txt"))
+        .hasMessage("job.yaml: inference.pages.* keys are for image jobs: set input.format: image, or"
+            + " inference.image.column");
+  }
 }
