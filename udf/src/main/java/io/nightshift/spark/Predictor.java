@@ -97,6 +97,11 @@ public final class Predictor {
               + " the last one padded (its padding discarded)",
           model.uri(), fixedBatch, fixedBatch, JobProperties.INFERENCE_BATCH_SIZE);
     }
+    if (prepared.batchDependent() != null && fixedBatch == 0) {
+      LOG.info("Model {} quantizes activations per call ({}): scored one row per call whatever {} says, so a"
+              + " row's result does not depend on its neighbours", model.uri(), prepared.batchDependent(),
+          JobProperties.INFERENCE_BATCH_SIZE);
+    }
     return new Predictor(spark, model, inference, prepared, tokenizer);
   }
 
@@ -454,8 +459,8 @@ public final class Predictor {
         shipped,
         model,
         threads(),
-        inference.batchSize(),
-        inference.gpuBatchSize(),
+        rowsPerCall(inference.batchSize()),
+        rowsPerCall(inference.gpuBatchSize()),
         inference.nonFinite(),
         inputs,
         outputs,
@@ -471,6 +476,15 @@ public final class Predictor {
         new SignatureBinder(prepared.signature(), model.uri()).fixedBatch(),
         spark.sessionState().conf().sessionLocalTimeZone(),
         rejected);
+  }
+
+  /**
+   * The rows per ONNX Runtime call: as configured, or 1 when the shipped model quantizes activations
+   * over each call (a batch of rows would share one scale, so a row's result would depend on its
+   * neighbours).
+   */
+  private int rowsPerCall(int configured) {
+    return prepared.batchDependent() == null ? configured : 1;
   }
 
   private int threads() {
