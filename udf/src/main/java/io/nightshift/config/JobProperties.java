@@ -105,7 +105,7 @@ public final class JobProperties {
   public static final boolean MODEL_TENSORRT_DEFAULT = false;
 
   // ---- inference
-  /** Rows per ONNX Runtime call on CPU. */
+  /** Rows per ONNX Runtime call on CPU (1, whatever is set, for models quantizing activations per call). */
   public static final String INFERENCE_BATCH_SIZE = "inference.batch-size";
   public static final int INFERENCE_BATCH_SIZE_DEFAULT = 1024;
   /** Rows per ONNX Runtime call when the session runs on a GPU: larger batches keep it busy. */
