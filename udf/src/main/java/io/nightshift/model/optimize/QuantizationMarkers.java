@@ -55,7 +55,7 @@ final class QuantizationMarkers {
    * when they run, so one row's result depends on the rows run with it.
    */
   private static final Set<String> BATCH_DEPENDENT_OPS =
-      Set.of("DynamicQuantizeLinear", "DynamicQuantizeMatMul", "DynamicQuantizeLSTM", "QAttention");
+      Set.of("DynamicQuantizeLinear", "DynamicQuantizeMatMul", "DynamicQuantizeLSTM");
 
   /** The first batch-dependent node (main graph or subgraph), described, or empty. */
   static java.util.Optional<String> batchDependent(ModelProto model) {
