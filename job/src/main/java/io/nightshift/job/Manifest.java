@@ -99,7 +99,7 @@ final class Manifest {
     model.put("size_bytes", predictor.modelSize());
     model.put("shipped_bytes", predictor.shippedSize());
     model.put("device", config.model().device().name().toLowerCase());
-    model.put("precision", config.model().precision().name().toLowerCase());
+    model.put("precision", config.model().precision().name().toLowerCase().replace('_', '-'));
     model.put("optimized", predictor.optimized());
     model.put("distribution", predictor.distribution().name().toLowerCase());
     if (config.model().hasTokenizer()) {

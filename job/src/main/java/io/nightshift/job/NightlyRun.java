@@ -231,12 +231,12 @@ final class NightlyRun {
       return;
     }
     AccuracyReport report = AccuracyCheck.againstFp32(predictor, input.limit(rows), textNumbers);
-    LOG.info("model.precision {}: {}", config.model().precision().name().toLowerCase(), report.describe());
+    LOG.info("model.precision {}: {}", config.model().precision().name().toLowerCase().replace('_', '-'), report.describe());
     List<String> failures = report.failures(config.model().accuracy());
     if (!failures.isEmpty()) {
       throw NightshiftException.invalid(
           "model.precision %s: the optimized model of %s misses the accuracy thresholds on %d sample row(s): %s",
-          config.model().precision().name().toLowerCase(), config.model().uri(), report.rowsCompared(),
+          config.model().precision().name().toLowerCase().replace('_', '-'), config.model().uri(), report.rowsCompared(),
           String.join("; ", failures));
     }
   }

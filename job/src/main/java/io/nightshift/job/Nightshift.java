@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *   sql      --config FILE --query SQL [--name N]  a query over the job's input (view `input`),
  *                                                  its model as function N (default `job`)
  *   inspect  --model FILE                          a model's inputs and outputs
- *   optimize --model IN --precision int8|fp16 --out OUT [--check-config FILE [--set ...]]
+ *   optimize --model IN --precision int8|int8-dynamic|fp16 --out OUT [--check-config FILE [--set ...]]
  *            [--sample-rows N] [--int8-min-elements N]
  *                                                  rewrite a model smaller; check its accuracy
  * </pre>
@@ -45,7 +45,7 @@ public final class Nightshift {
           + "       nightshift sql --config FILE --query SQL [--name NAME] [--set key=value ...]\n"
           + "       nightshift inspect --model FILE\n"
           + "       nightshift check-gpu --model FILE [--gpu N]\n"
-          + "       nightshift optimize --model IN --precision int8|fp16 --out OUT\n"
+          + "       nightshift optimize --model IN --precision int8|int8-dynamic|fp16 --out OUT\n"
           + "                [--check-config FILE [--set key=value ...]] [--sample-rows N] [--int8-min-elements N]";
 
   private Nightshift() {}

@@ -94,6 +94,11 @@ public final class Enums {
     FP32,
     /** Weight-only int8 (large MatMul/Gemm/Gather weights), activations stay float32. */
     INT8,
+    /**
+     * MatMul/Gemm weights int8 on ONNX Runtime's integer kernels, activations quantized per call;
+     * scored one row per call so a row's result does not depend on its neighbours.
+     */
+    INT8_DYNAMIC,
     /** Float initializers stored as float16, cast back to float32 in the graph. */
     FP16
   }

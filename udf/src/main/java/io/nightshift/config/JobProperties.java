@@ -50,7 +50,7 @@ public final class JobProperties {
   /** Whether native custom-op code may be loaded at all; off so a job file alone cannot load it. */
   public static final String MODEL_ALLOW_CUSTOM_OPS = "model.allow-custom-ops";
   public static final boolean MODEL_ALLOW_CUSTOM_OPS_DEFAULT = false;
-  /** fp32 (the model as it is) | int8 | fp16: rewritten on the driver before it is shipped. */
+  /** fp32 (the model as it is) | int8 | int8-dynamic | fp16: rewritten on the driver before it is shipped. */
   public static final String MODEL_PRECISION = "model.precision";
   public static final String MODEL_PRECISION_DEFAULT = "fp32";
   /** int8: float weights with fewer values than this stay float32 (biases, norms, tiny models). */
@@ -105,7 +105,7 @@ public final class JobProperties {
   public static final boolean MODEL_TENSORRT_DEFAULT = false;
 
   // ---- inference
-  /** Rows per ONNX Runtime call on CPU. */
+  /** Rows per ONNX Runtime call on CPU (1, whatever is set, for models quantizing activations per call). */
   public static final String INFERENCE_BATCH_SIZE = "inference.batch-size";
   public static final int INFERENCE_BATCH_SIZE_DEFAULT = 1024;
   /** Rows per ONNX Runtime call when the session runs on a GPU: larger batches keep it busy. */

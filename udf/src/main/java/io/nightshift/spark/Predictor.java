@@ -103,6 +103,11 @@ public final class Predictor {
               + " the last one padded (its padding discarded)",
           model.uri(), fixedBatch, fixedBatch, JobProperties.INFERENCE_BATCH_SIZE);
     }
+    if (prepared.batchDependent() != null && fixedBatch == 0) {
+      LOG.info("Model {} quantizes activations per call ({}): scored one row per call whatever {} says, so a"
+              + " row's result does not depend on its neighbours", model.uri(), prepared.batchDependent(),
+          JobProperties.INFERENCE_BATCH_SIZE);
+    }
     Predictor p = new Predictor(spark, model, inference, prepared, tokenizer);
     if (inference.image() != null && inference.image().pages() != null) {
       p.pageModels = readPages(inference.image().pages(), spark.sparkContext().hadoopConfiguration(),
@@ -550,8 +555,8 @@ public final class Predictor {
         shipped,
         model,
         threads(),
-        inference.batchSize(),
-        inference.gpuBatchSize(),
+        rowsPerCall(inference.batchSize()),
+        rowsPerCall(inference.gpuBatchSize()),
         inference.nonFinite(),
         inputs,
         outputs,
@@ -569,6 +574,15 @@ public final class Predictor {
         spark.sessionState().conf().sessionLocalTimeZone(),
         rejected,
         pagePlan);
+  }
+
+  /**
+   * The rows per ONNX Runtime call: as configured, or 1 when the shipped model quantizes activations
+   * over each call (a batch of rows would share one scale, so a row's result would depend on its
+   * neighbours).
+   */
+  private int rowsPerCall(int configured) {
+    return prepared.batchDependent() == null ? configured : 1;
   }
 
   private int threads() {

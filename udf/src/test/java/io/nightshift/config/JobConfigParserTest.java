@@ -95,7 +95,7 @@ class JobConfigParserTest {
     assertThatThrownBy(() -> parse(JOB, "model.max-broadcast-size=lots"))
         .hasMessageContaining("'model.max-broadcast-size' has bad value 'lots'");
     assertThatThrownBy(() -> parse(JOB, "model.precision=int4"))
-        .hasMessageContaining("model.precision: 'int4' is not one of fp32 | int8 | fp16");
+        .hasMessageContaining("model.precision: 'int4' is not one of fp32 | int8 | int8-dynamic | fp16");
     assertThatThrownBy(() -> parse(JOB, "model.accuracy.max-prob-diff=2"))
         .hasMessageContaining("'model.accuracy.max-prob-diff' has bad value '2.0'");
   }
