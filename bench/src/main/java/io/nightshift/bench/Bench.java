@@ -95,7 +95,8 @@ public final class Bench {
     List<TextCases.TextModel> textModels =
         List.of(
             new TextCases.TextModel("minilm-int8", Samples.minilmInt8Model(), Samples.minilmInt8Tokenizer()),
-            new TextCases.TextModel("minilm-fp32", Samples.minilmFp32Model(), Samples.minilmFp32Tokenizer()));
+            new TextCases.TextModel("minilm-fp32", Samples.minilmFp32Model(), Samples.minilmFp32Tokenizer()),
+            TextCases.dynamicInt8(o));
     List<String> labels = new ArrayList<>();
     models.forEach(m -> labels.add(m.label()));
     textModels.forEach(m -> labels.add(m.label()));

@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The MiniLM cases (all-MiniLM-L6-v2, fp32 and int8) over mail paragraphs ({@link TextData}):
+ * The MiniLM cases (all-MiniLM-L6-v2: fp32, langchain4j's int8, and int8-dynamic) over mail paragraphs ({@link TextData}):
  * ceiling (tokenizer + plain ONNX Runtime), Spark's bare scan, Nightshift text jobs (noop and
  * Parquet out), SynapseML over pre-tokenized array columns, and a row-at-a-time UDF. Every case
  * embeds with max-length 128; the batched ones use batches of 32 (the text jobs' CPU default).
@@ -30,6 +30,20 @@ final class TextCases {
   private static final int[][] CEILING_LAYOUTS = {{2, 1, BATCH}, {2, 1, 1}, {2, 1, 32}};
 
   private TextCases() {}
+
+  /**
+   * all-MiniLM-L6-v2 fp32 rewritten by {@code optimize --precision int8-dynamic} (written once under
+   * the bench's work folder): the job runs it one row per call whatever batch-size says, since it
+   * quantizes activations per call.
+   */
+  static TextModel dynamicInt8(Bench.Options o) {
+    Path out = o.work().resolve("models/minilm-int8-dynamic.onnx");
+    if (!Files.exists(out)) {
+      new io.nightshift.model.optimize.ModelOptimizer().optimize(io.nightshift.samples.Samples.minilmFp32Model(),
+          io.nightshift.model.optimize.Precision.INT8_DYNAMIC, out);
+    }
+    return new TextModel("minilm-int8-dynamic", out, io.nightshift.samples.Samples.minilmFp32Tokenizer());
+  }
 
   /**
    * Paragraphs per timed case of model {@code label} (the same for both models today). Enough that

@@ -106,12 +106,21 @@ final class Manifest {
     model.put("size_bytes", predictor.modelSize());
     model.put("shipped_bytes", predictor.shippedSize());
     model.put("device", config.model().device().name().toLowerCase());
-    model.put("precision", config.model().precision().name().toLowerCase());
+    model.put("precision", config.model().precision().name().toLowerCase().replace('_', '-'));
     model.put("optimized", predictor.optimized());
     model.put("distribution", predictor.distribution().name().toLowerCase());
     if (config.model().hasTokenizer()) {
       model.put("tokenizer_uri", Redact.text(config.model().tokenizer()));
       model.put("tokenizer_sha256", predictor.tokenizerSha256());
+    }
+    if (predictor.recognitionSha256() != null) {
+      io.nightshift.config.JobConfig.PagesSpec pages = config.inference().image().pages();
+      model.put("recognition_uri", Redact.text(pages.recognitionModel()));
+      model.put("recognition_sha256", predictor.recognitionSha256());
+      if (predictor.classifierSha256() != null) {
+        model.put("classifier_uri", Redact.text(pages.classifierModel()));
+        model.put("classifier_sha256", predictor.classifierSha256());
+      }
     }
     m.put("model", model);
     Map<String, Object> rows = new LinkedHashMap<>();

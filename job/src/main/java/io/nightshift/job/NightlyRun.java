@@ -13,6 +13,7 @@ import io.nightshift.config.JobProperties;
 import io.nightshift.accuracy.AccuracyCheck;
 import io.nightshift.accuracy.AccuracyReport;
 import io.nightshift.quality.ColumnNames;
+import io.nightshift.job.commit.CatalogTables;
 import io.nightshift.job.commit.Committed;
 import io.nightshift.job.commit.IcebergCommit;
 import io.nightshift.job.commit.IcebergNight;
@@ -75,7 +76,8 @@ final class NightlyRun {
       ScoreOptions options,
       StructType resultSchema,
       Map<String, DataType> declaredNumeric,
-      IcebergNight iceberg) {}
+      IcebergNight iceberg,
+      CatalogTables tables) {}
 
   /**
    * The pre-launch checks, in order: input readable (the config was checked when parsed), model
@@ -120,6 +122,10 @@ final class NightlyRun {
       }
       OutputCheck.writable(config.output().path(), spark.sparkContext().hadoopConfiguration());
     }
+    CatalogTables tables = null;
+    if (config.output().format() == OutputFormat.PARQUET && !config.output().table().isEmpty()) {
+      tables = CatalogTables.check(spark, config, schema);
+    }
     IcebergNight iceberg = null;
     if (config.output().format() == OutputFormat.ICEBERG) {
       // Staging and manifests live under output.path; the tables are checked, not yet touched.
@@ -133,7 +139,7 @@ final class NightlyRun {
       OutputCheck.writable(
           JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
     }
-    return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg);
+    return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg, tables);
   }
 
   /** The rows of an Iceberg night: the result columns and dt (a string yyyy-MM-dd from run.date). */
@@ -229,12 +235,12 @@ final class NightlyRun {
       return;
     }
     AccuracyReport report = AccuracyCheck.againstFp32(predictor, input.limit(rows), textNumbers);
-    LOG.info("model.precision {}: {}", config.model().precision().name().toLowerCase(), report.describe());
+    LOG.info("model.precision {}: {}", config.model().precision().name().toLowerCase().replace('_', '-'), report.describe());
     List<String> failures = report.failures(config.model().accuracy());
     if (!failures.isEmpty()) {
       throw NightshiftException.invalid(
           "model.precision %s: the optimized model of %s misses the accuracy thresholds on %d sample row(s): %s",
-          config.model().precision().name().toLowerCase(), config.model().uri(), report.rowsCompared(),
+          config.model().precision().name().toLowerCase().replace('_', '-'), config.model().uri(), report.rowsCompared(),
           String.join("; ", failures));
     }
   }
@@ -255,6 +261,7 @@ final class NightlyRun {
       if (commit instanceof IcebergCommit iceberg) {
         iceberg.checked(prepared.iceberg());
       }
+      NightCommits.withTables(commit, prepared.tables());
       commit.begin();
       return launch(prepared, commit, staged, base, start);
     }

@@ -2,6 +2,7 @@ package io.nightshift.job;
 
 import io.nightshift.ExitCode;
 import io.nightshift.NightshiftException;
+import io.nightshift.config.Enums.OutputFormat;
 import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobConfigParser;
 import io.nightshift.job.commit.NightCommits;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *   sql      --config FILE --query SQL [--name N]  a query over the job's input (view `input`),
  *                                                  its model as function N (default `job`)
  *   inspect  --model FILE                          a model's inputs and outputs
- *   optimize --model IN --precision int8|fp16 --out OUT [--check-config FILE [--set ...]]
+ *   optimize --model IN --precision int8|int8-dynamic|fp16 --out OUT [--check-config FILE [--set ...]]
  *            [--sample-rows N] [--int8-min-elements N]
  *                                                  rewrite a model smaller; check its accuracy
  * </pre>
@@ -44,7 +45,7 @@ public final class Nightshift {
           + "       nightshift sql --config FILE --query SQL [--name NAME] [--set key=value ...]\n"
           + "       nightshift inspect --model FILE\n"
           + "       nightshift check-gpu --model FILE [--gpu N]\n"
-          + "       nightshift optimize --model IN --precision int8|fp16 --out OUT\n"
+          + "       nightshift optimize --model IN --precision int8|int8-dynamic|fp16 --out OUT\n"
           + "                [--check-config FILE [--set key=value ...]] [--sample-rows N] [--int8-min-elements N]";
 
   private Nightshift() {}
@@ -143,8 +144,11 @@ public final class Nightshift {
           throw NightshiftException.invalid("recover needs --config FILE\n%s", USAGE);
         }
         JobConfig job = JobConfigParser.parse(Path.of(config), sets);
-        // Spark's Hadoop configuration (spark.hadoop.*, AWS_* for s3a://), without starting Spark.
-        Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+        // Spark's Hadoop configuration (spark.hadoop.*, AWS_* for s3a://), without starting Spark
+        // unless catalog tables (output.table) are to be repaired.
+        Configuration conf = job.output().table().isEmpty() || job.output().format() != OutputFormat.PARQUET
+            ? SparkHadoopUtil.get().newConfiguration(new SparkConf())
+            : JobSession.get(job).sparkContext().hadoopConfiguration();
         job = QualifiedPaths.of(job, conf);
         System.out.println("recover: " + NightCommits.recover(job, conf));
         return ExitCode.OK;

@@ -39,12 +39,13 @@ final class Optimize {
 
   static Precision precision(String value) {
     if (value == null) {
-      throw NightshiftException.invalid("optimize needs --precision int8|fp16");
+      throw NightshiftException.invalid("optimize needs --precision int8|int8-dynamic|fp16");
     }
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "int8" -> Precision.INT8;
+      case "int8-dynamic" -> Precision.INT8_DYNAMIC;
       case "fp16" -> Precision.FP16;
-      default -> throw NightshiftException.invalid("--precision '%s' is not one of int8 | fp16", value);
+      default -> throw NightshiftException.invalid("--precision '%s' is not one of int8 | int8-dynamic | fp16", value);
     };
   }
 
@@ -75,7 +76,7 @@ final class Optimize {
     if (!failures.isEmpty()) {
       throw NightshiftException.invalid(
           "%s: optimized model %s misses the accuracy thresholds of %s: %s",
-          r.precision().name().toLowerCase(Locale.ROOT), r.out(), r.checkConfig(), String.join("; ", failures));
+          r.precision().name().toLowerCase(Locale.ROOT).replace('_', '-'), r.out(), r.checkConfig(), String.join("; ", failures));
     }
     out.println("accuracy: within the thresholds of " + r.checkConfig());
     return ExitCode.OK;

@@ -140,7 +140,7 @@ class OptimizeCommandTest {
     assertThat(quantized.out()).contains("already quantized, kept as it is");
 
     assertThat(run("optimize", "--model", MODEL.toString(), "--precision", "int4", "--out", "x").err())
-        .contains("--precision 'int4' is not one of int8 | fp16");
+        .contains("--precision 'int4' is not one of int8 | int8-dynamic | fp16");
   }
 
   @Test

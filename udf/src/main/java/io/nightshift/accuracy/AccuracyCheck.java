@@ -110,7 +110,7 @@ public final class AccuracyCheck {
           keep ? m.normalize() : io.nightshift.config.Enums.Normalize.NONE));
     }
     return new InferenceSpec(spec.batchSize(), spec.gpuBatchSize(), spec.inputs(), List.copyOf(outputs), spec.nonFinite(),
-        spec.text());
+        spec.text(), spec.image());
   }
 
   private static Map<Long, Row> byRow(Dataset<Row> scored) {

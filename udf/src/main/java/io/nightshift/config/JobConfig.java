@@ -111,15 +111,51 @@ public record JobConfig(
       List<OutputMapping> outputs,
       NonFinitePolicy nonFinite,
       TextSpec text,
+      ImageSpec image,
       Enums.Partitioning partitioning)
       implements Serializable {
 
-    /** A spec with partitioning auto. */
+    /** A spec with no image input and partitioning auto. */
     public InferenceSpec(int batchSize, int gpuBatchSize, List<InputMapping> inputs, List<OutputMapping> outputs,
         NonFinitePolicy nonFinite, TextSpec text) {
-      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, Enums.Partitioning.AUTO);
+      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, null, Enums.Partitioning.AUTO);
+    }
+
+    /** A spec with partitioning auto. */
+    public InferenceSpec(int batchSize, int gpuBatchSize, List<InputMapping> inputs, List<OutputMapping> outputs,
+        NonFinitePolicy nonFinite, TextSpec text, ImageSpec image) {
+      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, image, Enums.Partitioning.AUTO);
     }
   }
+
+  /**
+   * How an image column becomes one model input; null unless the job reads images. {@code column}
+   * holds the image's bytes (binary) or its file's path (string, read on the executor, at most
+   * {@code maxBytes}); {@code modelInput} is empty for the model's only input.
+   */
+  public record ImageSpec(
+      String column,
+      String modelInput,
+      io.nightshift.image.ImageTensorSpec tensor,
+      long maxPixels,
+      long maxBytes,
+      PagesSpec pages)
+      implements Serializable {
+
+    /** An image spec of a one-model job (no pages). */
+    public ImageSpec(String column, String modelInput, io.nightshift.image.ImageTensorSpec tensor, long maxPixels,
+        long maxBytes) {
+      this(column, modelInput, tensor, maxPixels, maxBytes, null);
+    }
+  }
+
+  /**
+   * A pages job (inference.pages.*): {@code model.uri} detects the lines, {@code recognitionModel}
+   * reads them through the CTC {@code dictionary}, {@code classifierModel} (empty: none) turns
+   * upside-down lines first; the lines go into {@code column}. Null unless inference.pages.* is set.
+   */
+  public record PagesSpec(String recognitionModel, String classifierModel, String dictionary, String column)
+      implements Serializable {}
 
   /**
    * How a text column becomes model inputs; null for tabular jobs. Empty input names mean the
@@ -149,8 +185,20 @@ public record JobConfig(
       PostStep post,
       int k,
       List<String> labels,
-      Normalize normalize)
+      Normalize normalize,
+      String dictionary)
       implements Serializable {
+
+    /** A mapping with no CTC dictionary. */
+    public OutputMapping(String modelOutput, String column, PostStep post, int k, List<String> labels,
+        Normalize normalize) {
+      this(modelOutput, column, post, k, labels, normalize, "");
+    }
+
+    /** The second column CTC adds: each row's confidence. */
+    public String confidenceColumn() {
+      return column + "_confidence";
+    }
 
     /** The second column top-k adds: the scores of the k classes. */
     public String scoresColumn() {
@@ -162,8 +210,9 @@ public record JobConfig(
    * Where and how results are written. {@code lockTimeout}: how long the table's lock holds;
    * {@code cleanup}: how leftovers of earlier runs are bounded. {@code table} and {@code
    * rejectedTable} are the Iceberg tables ({@code <catalog>.<namespace>.<table>}) of output.format
-   * iceberg, empty otherwise; with iceberg, {@code path} holds only the run's {@code _nightshift}
-   * folder (staging, manifests).
+   * iceberg, or the session catalog's external tables ({@code <database>.<table>}) over {@code path}
+   * and {@code rejectedPath} of output.format parquet, empty when not asked for; with iceberg,
+   * {@code path} holds only the run's {@code _nightshift} folder (staging, manifests).
    */
   public record OutputSpec(
       String path,

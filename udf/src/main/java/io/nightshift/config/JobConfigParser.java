@@ -16,6 +16,7 @@ import io.nightshift.config.Enums.WriteMode;
 import io.nightshift.config.JobConfig.AccuracySpec;
 import io.nightshift.config.JobConfig.CleanupSpec;
 import io.nightshift.config.JobConfig.InferenceSpec;
+import io.nightshift.config.JobConfig.ImageSpec;
 import io.nightshift.config.JobConfig.InputMapping;
 import io.nightshift.config.JobConfig.InputSpec;
 import io.nightshift.config.JobConfig.ModelSpec;
@@ -63,8 +64,11 @@ public final class JobConfigParser {
   private static final Pattern RUN_ID_PATTERN = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,63}");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final Pattern INPUT_NAME = Pattern.compile("inference\\.inputs\\.([^.]+)\\..+");
-  private static final Pattern OUTPUT_NAME = Pattern.compile("inference\\.outputs\\.([^.]+)\\..+");
+  // A model's input and output names may hold dots (PaddlePaddle's softmax_11.tmp_0): the name is
+  // everything between the prefix and the known last part.
+  private static final Pattern INPUT_NAME = Pattern.compile("inference\\.inputs\\.(.+)\\.columns");
+  private static final Pattern OUTPUT_NAME =
+      Pattern.compile("inference\\.outputs\\.(.+)\\.(column|post|k|labels|normalize|dictionary)");
 
   private final String source;
   private final Map<String, Object> values;
@@ -232,19 +236,22 @@ public final class JobConfigParser {
           source, MODEL_CUSTOM_OPS_LIBRARY, model.customOpsLibrary(), MODEL_ALLOW_CUSTOM_OPS);
     }
     TextSpec text = text(model.hasTokenizer());
+    ImageSpec image = image(input.format() == InputFormat.IMAGE, text != null);
     InferenceSpec inference =
         new InferenceSpec(
             integer(INFERENCE_BATCH_SIZE,
-                text == null ? INFERENCE_BATCH_SIZE_DEFAULT : INFERENCE_BATCH_SIZE_TEXT_DEFAULT, 1),
+                image != null ? INFERENCE_BATCH_SIZE_IMAGE_DEFAULT
+                    : text == null ? INFERENCE_BATCH_SIZE_DEFAULT : INFERENCE_BATCH_SIZE_TEXT_DEFAULT, 1),
             integer(INFERENCE_GPU_BATCH_SIZE,
-                text == null ? INFERENCE_GPU_BATCH_SIZE_DEFAULT : INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT, 1),
-            inputMappings(text != null),
-            outputMappings(),
+                text == null && image == null ? INFERENCE_GPU_BATCH_SIZE_DEFAULT : INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT, 1),
+            inputMappings(text != null || image != null),
+            outputMappings(image != null && image.pages() != null),
             Choices.parse(
                 NonFinitePolicy.class,
                 INFERENCE_NON_FINITE,
                 string(INFERENCE_NON_FINITE, INFERENCE_NON_FINITE_DEFAULT)),
             text,
+            image,
             Choices.parse(Enums.Partitioning.class, INFERENCE_PARTITIONING,
                 string(INFERENCE_PARTITIONING, INFERENCE_PARTITIONING_DEFAULT)));
     String outputPath = required(OUTPUT_PATH);
@@ -429,6 +436,111 @@ public final class JobConfigParser {
         integer(INFERENCE_WINDOW_BATCHES, INFERENCE_WINDOW_BATCHES_DEFAULT, 1));
   }
 
+  /** The image spec of an image job (input.format image, or inference.image.column set), else null. */
+  private ImageSpec image(boolean imageFiles, boolean text) {
+    boolean anyKey = values.keySet().stream().anyMatch(k -> k.startsWith("inference.image."));
+    boolean pagesKey = values.entrySet().stream()
+        .anyMatch(e -> e.getKey().startsWith("inference.pages.") && !"".equals(e.getValue()));
+    if (!imageFiles && !values.containsKey(INFERENCE_IMAGE_COLUMN)) {
+      if (pagesKey) {
+        throw NightshiftException.invalid(
+            "%s: inference.pages.* keys are for image jobs: set %s: image, or %s", source, INPUT_FORMAT,
+            INFERENCE_IMAGE_COLUMN);
+      }
+      if (anyKey) {
+        throw NightshiftException.invalid(
+            "%s: inference.image.* keys are for image jobs: set %s: image, or %s", source, INPUT_FORMAT,
+            INFERENCE_IMAGE_COLUMN);
+      }
+      return null;
+    }
+    if (text) {
+      throw NightshiftException.invalid("%s: a job reads text (%s) or images, not both", source, MODEL_TOKENIZER);
+    }
+    String column = string(INFERENCE_IMAGE_COLUMN, imageFiles ? INFERENCE_IMAGE_COLUMN_DEFAULT : "");
+    if (column.isEmpty()) {
+      throw invalidValue(INFERENCE_IMAGE_COLUMN, column, "the column holding the images");
+    }
+    if (pagesKey) {
+      return pagesImage(column);
+    }
+    int height = integer(INFERENCE_IMAGE_HEIGHT, 0, 1);
+    if (height == 0) {
+      throw NightshiftException.invalid("%s: an image job needs %s (the tensor height)", source, INFERENCE_IMAGE_HEIGHT);
+    }
+    int width = integer(INFERENCE_IMAGE_WIDTH, 0, 1);
+    int maxWidth = integer(INFERENCE_IMAGE_MAX_WIDTH, 0, 1);
+    int minWidth = integer(INFERENCE_IMAGE_MIN_WIDTH, 0, 1);
+    io.nightshift.image.ImageResize resize;
+    if (width > 0) {
+      if (maxWidth > 0 || minWidth > 0) {
+        throw NightshiftException.invalid("%s: %s fixes the width; %s and %s are for a free width, not with it",
+            source, INFERENCE_IMAGE_WIDTH, INFERENCE_IMAGE_MIN_WIDTH, INFERENCE_IMAGE_MAX_WIDTH);
+      }
+      resize = new io.nightshift.image.ImageResize.Fixed(height, width);
+    } else if (maxWidth > 0) {
+      if (minWidth > maxWidth) {
+        throw invalidValue(INFERENCE_IMAGE_MIN_WIDTH, String.valueOf(minWidth),
+            "a width up to " + INFERENCE_IMAGE_MAX_WIDTH + " (" + maxWidth + ")");
+      }
+      resize = new io.nightshift.image.ImageResize.FixedHeight(height, Math.max(1, minWidth), maxWidth);
+    } else {
+      throw NightshiftException.invalid("%s: an image job needs %s (fixed) or %s (aspect ratio kept)", source,
+          INFERENCE_IMAGE_WIDTH, INFERENCE_IMAGE_MAX_WIDTH);
+    }
+    io.nightshift.image.ImageTensorSpec tensor;
+    try {
+      tensor = new io.nightshift.image.ImageTensorSpec(
+          resize,
+          Choices.parse(io.nightshift.image.ChannelOrder.class, INFERENCE_IMAGE_CHANNELS,
+              string(INFERENCE_IMAGE_CHANNELS, INFERENCE_IMAGE_CHANNELS_DEFAULT)),
+          Choices.parse(io.nightshift.image.TensorLayout.class, INFERENCE_IMAGE_LAYOUT,
+              string(INFERENCE_IMAGE_LAYOUT, INFERENCE_IMAGE_LAYOUT_DEFAULT)),
+          fraction(INFERENCE_IMAGE_SCALE, string(INFERENCE_IMAGE_SCALE, INFERENCE_IMAGE_SCALE_DEFAULT)),
+          triple(INFERENCE_IMAGE_MEAN, 0f),
+          triple(INFERENCE_IMAGE_STD, 1f),
+          (float) number(INFERENCE_IMAGE_PAD_VALUE, INFERENCE_IMAGE_PAD_VALUE_DEFAULT));
+    } catch (IllegalArgumentException e) {
+      throw NightshiftException.invalid("%s: inference.image.*: %s", source, e.getMessage());
+    }
+    long maxPixels = longValue(INFERENCE_IMAGE_MAX_PIXELS, io.nightshift.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+    if (maxPixels < 1) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_PIXELS, String.valueOf(maxPixels), "a whole number >= 1");
+    }
+    long maxBytes = size(INFERENCE_IMAGE_MAX_BYTES, INFERENCE_IMAGE_MAX_BYTES_DEFAULT);
+    if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_BYTES, String.valueOf(maxBytes), "a size from 1 byte to 2g");
+    }
+    return new ImageSpec(column, string(INFERENCE_IMAGE_INPUT, ""), tensor, maxPixels, maxBytes);
+  }
+
+  /** A number, or a fraction such as 1/255. */
+  private float fraction(String key, String s) {
+    try {
+      int slash = s.indexOf('/');
+      return slash < 0 ? Float.parseFloat(s)
+          : (float) (Double.parseDouble(s.substring(0, slash).trim()) / Double.parseDouble(s.substring(slash + 1).trim()));
+    } catch (NumberFormatException e) {
+      throw invalidValue(key, s, "a number or a fraction such as 1/255");
+    }
+  }
+
+  /** Three numbers (one per channel), or {@code dflt} thrice when unset. */
+  private float[] triple(String key, float dflt) {
+    List<String> l = list(key);
+    if (l.isEmpty()) {
+      return new float[] {dflt, dflt, dflt};
+    }
+    if (l.size() != 3) {
+      throw invalidValue(key, String.join(", ", l), "three numbers, one per channel");
+    }
+    float[] out = new float[3];
+    for (int i = 0; i < 3; i++) {
+      out[i] = fraction(key, l.get(i));
+    }
+    return out;
+  }
+
   private List<InputMapping> inputMappings(boolean text) {
     List<InputMapping> mappings = new ArrayList<>();
     for (String name : names(INPUT_NAME)) {
@@ -446,7 +558,61 @@ public final class JobConfigParser {
     return List.copyOf(mappings);
   }
 
-  private List<OutputMapping> outputMappings() {
+  /**
+   * The image spec of a pages job: the images' column and limits; the preprocessing is PaddleOCR's
+   * per model (io.nightshift.ocr.PageReader), so the tensor keys are refused.
+   */
+  private ImageSpec pagesImage(String column) {
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith("inference.image.") && !"".equals(e.getValue()) && !key.equals(INFERENCE_IMAGE_COLUMN)
+          && !key.equals(INFERENCE_IMAGE_MAX_PIXELS) && !key.equals(INFERENCE_IMAGE_MAX_BYTES)) {
+        throw NightshiftException.invalid(
+            "%s: %s is not used by a pages job (inference.pages.*): each of its models is fed as PaddleOCR"
+                + " feeds it; only %s, %s and %s apply", source, key, INFERENCE_IMAGE_COLUMN,
+            INFERENCE_IMAGE_MAX_PIXELS, INFERENCE_IMAGE_MAX_BYTES);
+      }
+    }
+    String recognition = string(INFERENCE_PAGES_RECOGNITION_MODEL, "");
+    if (recognition.isEmpty()) {
+      throw NightshiftException.invalid("%s: a pages job needs %s (the text-recognition model)", source,
+          INFERENCE_PAGES_RECOGNITION_MODEL);
+    }
+    String dictionary = string(INFERENCE_PAGES_DICTIONARY, "");
+    if (dictionary.isEmpty()) {
+      throw NightshiftException.invalid("%s: a pages job needs %s (the recognition model's CTC dictionary)",
+          source, INFERENCE_PAGES_DICTIONARY);
+    }
+    String linesColumn = string(INFERENCE_PAGES_COLUMN, INFERENCE_PAGES_COLUMN_DEFAULT);
+    if (linesColumn.isEmpty()) {
+      throw invalidValue(INFERENCE_PAGES_COLUMN, linesColumn, "a column name");
+    }
+    long maxPixels = longValue(INFERENCE_IMAGE_MAX_PIXELS, io.nightshift.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+    if (maxPixels < 1) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_PIXELS, String.valueOf(maxPixels), "a whole number >= 1");
+    }
+    long maxBytes = size(INFERENCE_IMAGE_MAX_BYTES, INFERENCE_IMAGE_MAX_BYTES_DEFAULT);
+    if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_BYTES, String.valueOf(maxBytes), "a size from 1 byte to 2g");
+    }
+    // The detection model's input as the binder checks it: [N, 3, H, W], H and W free (any page size).
+    io.nightshift.image.ImageTensorSpec detection = io.nightshift.image.ImageTensorSpec.imageNet(
+        new io.nightshift.image.ImageResize.FixedHeight(
+            io.nightshift.ocr.PageSettings.DET_STRIDE, 1, io.nightshift.ocr.PageSettings.DET_STRIDE),
+        io.nightshift.image.ChannelOrder.BGR);
+    return new ImageSpec(column, "", detection, maxPixels, maxBytes,
+        new JobConfig.PagesSpec(recognition, string(INFERENCE_PAGES_CLASSIFIER_MODEL, ""), dictionary, linesColumn));
+  }
+
+  private List<OutputMapping> outputMappings(boolean pages) {
+    if (pages) {
+      if (!names(OUTPUT_NAME).isEmpty()) {
+        throw NightshiftException.invalid(
+            "%s: a pages job (inference.pages.*) writes its lines into %s; inference.outputs.* are not used",
+            source, INFERENCE_PAGES_COLUMN);
+      }
+      return List.of();
+    }
     List<OutputMapping> mappings = new ArrayList<>();
     for (String name : names(OUTPUT_NAME)) {
       String postKey = JobProperties.forName(INFERENCE_OUTPUT_POST, name);
@@ -463,7 +629,15 @@ public final class JobConfigParser {
             "%s: %s: l2 applies to mean, cls or none, not to %s",
             source, normalizeKey, Choices.spelling(post));
       }
-      mappings.add(new OutputMapping(name, column, post, k, labels, normalize));
+      String dictionaryKey = JobProperties.forName(INFERENCE_OUTPUT_DICTIONARY, name);
+      String dictionary = string(dictionaryKey, "");
+      if (post == PostStep.CTC && dictionary.isEmpty()) {
+        throw NightshiftException.invalid("%s: post-step ctc needs %s", source, dictionaryKey);
+      }
+      if (post != PostStep.CTC && !dictionary.isEmpty()) {
+        throw NightshiftException.invalid("%s: %s is only used with post: ctc", source, dictionaryKey);
+      }
+      mappings.add(new OutputMapping(name, column, post, k, labels, normalize, dictionary));
     }
     if (mappings.isEmpty()) {
       throw NightshiftException.invalid(
@@ -476,7 +650,8 @@ public final class JobConfigParser {
     Set<String> seen = new LinkedHashSet<>(output.passThrough());
     for (OutputMapping m : inference.outputs()) {
       List<String> made =
-          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn()) : List.of(m.column());
+          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn())
+              : m.post() == PostStep.CTC ? List.of(m.column(), m.confidenceColumn()) : List.of(m.column());
       for (String c : made) {
         checkNew(seen, c, JobProperties.forName(INFERENCE_OUTPUT_COLUMN, m.modelOutput()));
       }
@@ -496,11 +671,17 @@ public final class JobConfigParser {
    * by checkDatePartition). Elsewhere the table keys are refused: they would do nothing.
    */
   private OutputSpec icebergTables(OutputSpec o) {
+    if (o.format() == OutputFormat.PARQUET && !o.table().isEmpty()) {
+      return catalogTables(o);
+    }
     if (o.format() != OutputFormat.ICEBERG) {
       for (String key : List.of(OUTPUT_TABLE, OUTPUT_REJECTED_TABLE)) {
+        if (values.containsKey(key) && o.format() == OutputFormat.PARQUET) {
+          throw NightshiftException.invalid("%s: key '%s' needs key '%s'", source, key, OUTPUT_TABLE);
+        }
         if (values.containsKey(key)) {
           throw NightshiftException.invalid(
-              "%s: key '%s' needs output.format iceberg (output.format is %s)",
+              "%s: key '%s' needs output.format iceberg or parquet (output.format is %s)",
               source, key, o.format().name().toLowerCase());
         }
       }
@@ -526,6 +707,29 @@ public final class JobConfigParser {
     }
     return new OutputSpec(o.path(), o.format(), o.passThrough(), List.of(DATE_PARTITION), o.mode(),
         o.rejectedPath(), o.maxRejectedRatio(), o.lockTimeout(), o.cleanup(), o.table(), rejected);
+  }
+
+  /**
+   * output.format parquet with output.table: the output folder and the quarantine are registered as
+   * external tables {@code <database>.<table>} of the session catalog; both names are plain
+   * identifiers (letters, digits, underscore), the quarantine's defaulted and distinct.
+   */
+  private OutputSpec catalogTables(OutputSpec o) {
+    checkSessionTableName(OUTPUT_TABLE, o.table());
+    String rejected = o.rejectedTable().isEmpty() ? o.table() + "_rejected" : o.rejectedTable();
+    checkSessionTableName(OUTPUT_REJECTED_TABLE, rejected);
+    if (rejected.equalsIgnoreCase(o.table())) {
+      throw invalidValue(OUTPUT_REJECTED_TABLE, rejected, "a table other than output.table");
+    }
+    return new OutputSpec(o.path(), o.format(), o.passThrough(), o.partitionBy(), o.mode(),
+        o.rejectedPath(), o.maxRejectedRatio(), o.lockTimeout(), o.cleanup(), o.table(), rejected);
+  }
+
+  private void checkSessionTableName(String key, String name) {
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*")) {
+      throw invalidValue(key, name, "<database>.<table> of the session catalog with output.format parquet,"
+          + " each a letter or _ then letters, digits or _, e.g. nightshift.penguins_scored");
+    }
   }
 
   private void checkTableName(String key, String name) {
@@ -569,7 +773,8 @@ public final class JobConfigParser {
     }
     for (OutputMapping m : inference.outputs()) {
       List<String> made =
-          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn()) : List.of(m.column());
+          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn())
+              : m.post() == PostStep.CTC ? List.of(m.column(), m.confidenceColumn()) : List.of(m.column());
       for (String c : made) {
         if (c.equalsIgnoreCase(DATE_PARTITION)) {
           throw NightshiftException.invalid(

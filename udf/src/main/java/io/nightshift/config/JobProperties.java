@@ -50,7 +50,7 @@ public final class JobProperties {
   /** Whether native custom-op code may be loaded at all; off so a job file alone cannot load it. */
   public static final String MODEL_ALLOW_CUSTOM_OPS = "model.allow-custom-ops";
   public static final boolean MODEL_ALLOW_CUSTOM_OPS_DEFAULT = false;
-  /** fp32 (the model as it is) | int8 | fp16: rewritten on the driver before it is shipped. */
+  /** fp32 (the model as it is) | int8 | int8-dynamic | fp16: rewritten on the driver before it is shipped. */
   public static final String MODEL_PRECISION = "model.precision";
   public static final String MODEL_PRECISION_DEFAULT = "fp32";
   /** int8: float weights with fewer values than this stay float32 (biases, norms, tiny models). */
@@ -105,7 +105,7 @@ public final class JobProperties {
   public static final boolean MODEL_TENSORRT_DEFAULT = false;
 
   // ---- inference
-  /** Rows per ONNX Runtime call on CPU. */
+  /** Rows per ONNX Runtime call on CPU (1, whatever is set, for models quantizing activations per call). */
   public static final String INFERENCE_BATCH_SIZE = "inference.batch-size";
   public static final int INFERENCE_BATCH_SIZE_DEFAULT = 1024;
   /** Rows per ONNX Runtime call when the session runs on a GPU: larger batches keep it busy. */
@@ -140,6 +140,11 @@ public final class JobProperties {
   public static final int INFERENCE_OUTPUT_K_DEFAULT = 3;
   /** Per model output: class labels in output index order; argmax and top-k then give labels. */
   public static final String INFERENCE_OUTPUT_LABELS = "inference.outputs.<name>.labels";
+  /**
+   * Per output, with post ctc: the dictionary file (UTF-8, one character per line; PaddleOCR's
+   * ppocr_keys_v1.txt), a local file read on the driver. Classes: blank (0), the lines, a space.
+   */
+  public static final String INFERENCE_OUTPUT_DICTIONARY = "inference.outputs.<name>.dictionary";
   /** NaN or +-Inf in a feature or a model output: reject | pass (outputs written raw, argmax/top-k null). */
   public static final String INFERENCE_NON_FINITE = "inference.non-finite";
   public static final String INFERENCE_NON_FINITE_DEFAULT = "reject";
@@ -179,6 +184,59 @@ public final class JobProperties {
   public static final String INFERENCE_WINDOW_BATCHES = "inference.window-batches";
   public static final int INFERENCE_WINDOW_BATCHES_DEFAULT = 8;
 
+  // ---- inference, image models (input.format: image, or an image column)
+  /**
+   * The column holding each image: binary (the bytes) or string (a file path, read on the
+   * executor). Default {@code path} with input.format image; setting it turns any input into an
+   * image job.
+   */
+  public static final String INFERENCE_IMAGE_COLUMN = "inference.image.column";
+  public static final String INFERENCE_IMAGE_COLUMN_DEFAULT = "path";
+  /** The model input the images feed. Default: the model's only input. */
+  public static final String INFERENCE_IMAGE_INPUT = "inference.image.input";
+  /** The tensor height in pixels. Required for image jobs. */
+  public static final String INFERENCE_IMAGE_HEIGHT = "inference.image.height";
+  /** A fixed tensor width: every image resized to height x width. Refused with min-/max-width. */
+  public static final String INFERENCE_IMAGE_WIDTH = "inference.image.width";
+  /** Fixed height keeping the aspect ratio: the resized width's cap. */
+  public static final String INFERENCE_IMAGE_MAX_WIDTH = "inference.image.max-width";
+  /** Fixed height keeping the aspect ratio: narrower images are padded to this width. Default 1. */
+  public static final String INFERENCE_IMAGE_MIN_WIDTH = "inference.image.min-width";
+  /** Channel order in the tensor: rgb or bgr. */
+  public static final String INFERENCE_IMAGE_CHANNELS = "inference.image.channels";
+  public static final String INFERENCE_IMAGE_CHANNELS_DEFAULT = "rgb";
+  /** Tensor layout: nchw or nhwc. */
+  public static final String INFERENCE_IMAGE_LAYOUT = "inference.image.layout";
+  public static final String INFERENCE_IMAGE_LAYOUT_DEFAULT = "nchw";
+  /** Each value is (pixel * scale - mean[c]) / std[c]; scale is a number or a fraction like 1/255. */
+  public static final String INFERENCE_IMAGE_SCALE = "inference.image.scale";
+  public static final String INFERENCE_IMAGE_SCALE_DEFAULT = "1/255";
+  /** Three per-channel means, in the tensor's channel order. Default 0, 0, 0. */
+  public static final String INFERENCE_IMAGE_MEAN = "inference.image.mean";
+  /** Three per-channel standard deviations, in the tensor's channel order. Default 1, 1, 1. */
+  public static final String INFERENCE_IMAGE_STD = "inference.image.std";
+  /** The value written where a row is padded (right of a narrow image). */
+  public static final String INFERENCE_IMAGE_PAD_VALUE = "inference.image.pad-value";
+  public static final double INFERENCE_IMAGE_PAD_VALUE_DEFAULT = 0;
+  /** Images whose header declares more pixels are rejected (image_too_large) before decoding. */
+  public static final String INFERENCE_IMAGE_MAX_PIXELS = "inference.image.max-pixels";
+  /** Image files above this many bytes are rejected (image_too_large) unread; a size such as 64m. */
+  public static final String INFERENCE_IMAGE_MAX_BYTES = "inference.image.max-bytes";
+  public static final long INFERENCE_IMAGE_MAX_BYTES_DEFAULT = 64L << 20;
+  /** Default batch size of image jobs. */
+  public static final int INFERENCE_BATCH_SIZE_IMAGE_DEFAULT = 16;
+
+  // ---- inference, whole pages (model.uri is the detection model; docs/images.md)
+  /** The text-recognition model of a pages job; setting it makes the image job a pages job. */
+  public static final String INFERENCE_PAGES_RECOGNITION_MODEL = "inference.pages.recognition-model";
+  /** The optional orientation classifier of a pages job ([N, 2]: 0 or 180 degrees). */
+  public static final String INFERENCE_PAGES_CLASSIFIER_MODEL = "inference.pages.classifier-model";
+  /** The recognition model's CTC dictionary (one character a line), a local file read on the driver. */
+  public static final String INFERENCE_PAGES_DICTIONARY = "inference.pages.dictionary";
+  /** The result column of a pages job: array of struct(box, text, confidence), one element per line. */
+  public static final String INFERENCE_PAGES_COLUMN = "inference.pages.column";
+  public static final String INFERENCE_PAGES_COLUMN_DEFAULT = "lines";
+
   // ---- output
   /** Where results go: a local path or any Hadoop URI. Required. */
   public static final String OUTPUT_PATH = "output.path";
@@ -197,9 +255,12 @@ public final class JobProperties {
   public static final String OUTPUT_MODE_DEFAULT = "overwrite";
   /** Where rejected rows go, Parquet, partitioned like the output. Default: {output.path}/_rejected. */
   public static final String OUTPUT_REJECTED_PATH = "output.rejected-path";
-  /** output.format iceberg: the table, {@code <catalog>.<namespace>.<table>}; required there, refused elsewhere. */
+  /**
+   * The table: iceberg {@code <catalog>.<namespace>.<table>}, required; parquet {@code <database>.<table>} of the
+   * session catalog, optional (registers the output folder as an external partitioned table); refused for noop.
+   */
   public static final String OUTPUT_TABLE = "output.table";
-  /** output.format iceberg: the quarantine table. Default: {output.table}_rejected. */
+  /** The quarantine table (iceberg, or parquet with output.table). Default: {output.table}_rejected. */
   public static final String OUTPUT_REJECTED_TABLE = "output.rejected-table";
   /** Highest share of rejected rows a night may have before it exits 3 unpublished. */
   public static final String OUTPUT_MAX_REJECTED_RATIO = "output.max-rejected-ratio";
@@ -273,6 +334,7 @@ public final class JobProperties {
           named(INFERENCE_OUTPUT_POST),
           named(INFERENCE_OUTPUT_K),
           named(INFERENCE_OUTPUT_LABELS),
+          named(INFERENCE_OUTPUT_DICTIONARY),
           exact(INFERENCE_NON_FINITE),
           named(INFERENCE_OUTPUT_NORMALIZE),
           exact(INFERENCE_TEXT_COLUMN),
@@ -286,6 +348,24 @@ public final class JobProperties {
           exact(INFERENCE_TEXT_REASON_COLUMN),
           exact(INFERENCE_BUCKETING),
           exact(INFERENCE_WINDOW_BATCHES),
+          exact(INFERENCE_IMAGE_COLUMN),
+          exact(INFERENCE_IMAGE_INPUT),
+          exact(INFERENCE_IMAGE_HEIGHT),
+          exact(INFERENCE_IMAGE_WIDTH),
+          exact(INFERENCE_IMAGE_MAX_WIDTH),
+          exact(INFERENCE_IMAGE_MIN_WIDTH),
+          exact(INFERENCE_IMAGE_CHANNELS),
+          exact(INFERENCE_IMAGE_LAYOUT),
+          exact(INFERENCE_IMAGE_SCALE),
+          exact(INFERENCE_IMAGE_MEAN),
+          exact(INFERENCE_IMAGE_STD),
+          exact(INFERENCE_IMAGE_PAD_VALUE),
+          exact(INFERENCE_IMAGE_MAX_PIXELS),
+          exact(INFERENCE_IMAGE_MAX_BYTES),
+          exact(INFERENCE_PAGES_RECOGNITION_MODEL),
+          exact(INFERENCE_PAGES_CLASSIFIER_MODEL),
+          exact(INFERENCE_PAGES_DICTIONARY),
+          exact(INFERENCE_PAGES_COLUMN),
           exact(OUTPUT_PATH),
           exact(OUTPUT_FORMAT),
           exact(OUTPUT_PASS_THROUGH),
@@ -312,7 +392,7 @@ public final class JobProperties {
 
   private static Pattern named(String template) {
     String[] parts = template.split("<name>", -1);
-    return Pattern.compile(Pattern.quote(parts[0]) + "([^.\\s]+)" + Pattern.quote(parts[1]));
+    return Pattern.compile(Pattern.quote(parts[0]) + "([^\\s]+)" + Pattern.quote(parts[1]));
   }
 
   static boolean isKnown(String key) {

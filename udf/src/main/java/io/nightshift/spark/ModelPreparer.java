@@ -1,5 +1,6 @@
 package io.nightshift.spark;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.nightshift.NightshiftException;
 import io.nightshift.config.Enums.Distribution;
 import io.nightshift.config.Enums.ModelPrecision;
@@ -48,6 +49,8 @@ final class ModelPreparer {
    * @param bundle the files when they are shipped as files, else null
    * @param report what the optimizer did, or null when precision is fp32
    * @param optimized true when the shipped model is not the file read (precision applied)
+   * @param batchDependent the shipped model's first node whose result for a row depends on the rows
+   *     run with it (dynamic activation quantization), described, or null when there is none
    */
   record Prepared(
       String sha256,
@@ -58,11 +61,19 @@ final class ModelPreparer {
       ModelBundle bundle,
       OptimizeReport report,
       boolean optimized,
-      Map<String, EmbeddingTable.Table> embeddings) {
+      Map<String, EmbeddingTable.Table> embeddings,
+      String batchDependent) {
 
     /** The same, with the embedding tables of the model's integer inputs (text models). */
     Prepared withEmbeddings(Map<String, EmbeddingTable.Table> tables) {
-      return new Prepared(sha256, size, signature, distribution, bytes, bundle, report, optimized, tables);
+      return new Prepared(sha256, size, signature, distribution, bytes, bundle, report, optimized, tables,
+          batchDependent);
+    }
+
+    /** The same, knowing whether the shipped graph makes a row's result depend on its batch. */
+    Prepared withBatchDependent(ModelProto graph) {
+      return new Prepared(sha256, size, signature, distribution, bytes, bundle, report, optimized, embeddings,
+          ModelOptimizer.batchDependent(graph).orElse(null));
     }
   }
 
@@ -115,22 +126,28 @@ final class ModelPreparer {
       report = optimized.report();
       if (report.alreadyQuantized()) {
         LOG.warn("model.precision is {} but model {} is quantized already ({}); shipping it as it is",
-            model.precision().name().toLowerCase(), uri, String.join(", ", report.quantizationMarkers()));
+            model.precision().name().toLowerCase().replace('_', '-'), uri, String.join(", ", report.quantizationMarkers()));
       } else {
         LOG.info("Optimized model {}:\n{}", uri, report.describe());
         if (!report.skipped().isEmpty()) {
           LOG.warn("model.precision {}: {} tensor(s) of {} kept as they were, e.g. {}: {}",
-              model.precision().name().toLowerCase(), report.skipped().size(), uri,
+              model.precision().name().toLowerCase().replace('_', '-'), report.skipped().size(), uri,
               report.skipped().get(0).name(), report.skipped().get(0).reason());
         }
         bytes = optimized.bytes();
         String sha = ModelPayload.sha256(bytes);
         bundle = ModelBundle.single(new org.apache.hadoop.fs.Path(uri).getName(), null, bytes.length, sha);
-        return ship(sc, model, bundle, bytes, report, true, true).withEmbeddings(tables);
+        return ship(sc, model, bundle, bytes, report, true, true).withEmbeddings(tables)
+            .withBatchDependent(skeleton(bytes, uri));
       }
     }
     return ship(sc, model, bundle, bundle.externalData().isEmpty() ? bytes : null, report, false, downloaded)
-        .withEmbeddings(tables);
+        .withEmbeddings(tables).withBatchDependent(skeleton(bytes, uri));
+  }
+
+  /** The graph of a model in memory without its tensor data (cheap: tensor bytes are skipped). */
+  private static ModelProto skeleton(byte[] bytes, String uri) {
+    return ModelSkeleton.read(new java.io.ByteArrayInputStream(bytes), uri);
   }
 
   /**
@@ -163,7 +180,7 @@ final class ModelPreparer {
           "model.precision %s: model file %s is %d MiB, more than 1/%d of the driver's heap (%d MiB),"
               + " and the optimizer rewrites a model in memory: give the driver more memory"
               + " (spark.driver.memory, at least %d MiB) or use model.precision: fp32",
-          model.precision().name().toLowerCase(), uri, mib(size), HEAP_FRACTION, mib(heap),
+          model.precision().name().toLowerCase().replace('_', '-'), uri, mib(size), HEAP_FRACTION, mib(heap),
           mib(size) * HEAP_FRACTION + 1);
     }
     if (model.distribution() == Distribution.BROADCAST) {
@@ -200,7 +217,7 @@ final class ModelPreparer {
             + " path, shipped by files", uri, bundle.sha256(), bundle.totalSize(), bundle.files().size(),
         HEAP_FRACTION);
     return new Prepared(bundle.sha256(), bundle.totalSize(), signature, Distribution.FILES, null, bundle, null,
-        false, tables);
+        false, tables, null).withBatchDependent(read.model());
   }
 
   private static long mib(long bytes) {
@@ -248,7 +265,7 @@ final class ModelPreparer {
     LOG.info("Model {}: sha256 {}, {} bytes in {} file(s), shipped by {}", model.uri(), bundle.sha256(),
         bundle.totalSize(), bundle.files().size(), distribution.name().toLowerCase());
     return new Prepared(bundle.sha256(), bundle.totalSize(), signature, distribution, bytes, bundle, report, optimized,
-        Map.of());
+        Map.of(), null);
   }
 
   /** The signature, read from a local copy of the files through a short-lived CPU session. */
@@ -281,7 +298,11 @@ final class ModelPreparer {
   }
 
   private static OptimizedModel optimize(ModelSpec model, byte[] bytes, ModelBundle bundle, Configuration conf) {
-    Precision precision = model.precision() == ModelPrecision.INT8 ? Precision.INT8 : Precision.FP16;
+    Precision precision = switch (model.precision()) {
+      case INT8 -> Precision.INT8;
+      case INT8_DYNAMIC -> Precision.INT8_DYNAMIC;
+      default -> Precision.FP16;
+    };
     ModelOptimizer optimizer = new ModelOptimizer(model.int8MinElements());
     if (bundle.externalData().isEmpty()) {
       return optimizer.optimize(bytes, model.uri(), precision);

@@ -68,6 +68,12 @@ public final class Predictor {
   private ShippedModel shipped;
   private Broadcast<ModelPayload> tokenizerBroadcast;
   private Broadcast<HadoopConf> hadoopConf;
+  /** A pages job's recognizer, classifier and dictionary, read and checked on the driver; else null. */
+  private PageModels pageModels;
+  private PagePlan pagePlan;
+
+  /** A pages job's other models as read on the driver. */
+  private record PageModels(ModelPayload recognition, ModelPayload classifier, io.nightshift.result.CtcDecoder ctc) {}
 
   private Predictor(SparkSession spark, ModelSpec model, InferenceSpec inference,
       ModelPreparer.Prepared prepared, ModelPayload tokenizer) {
@@ -97,7 +103,78 @@ public final class Predictor {
               + " the last one padded (its padding discarded)",
           model.uri(), fixedBatch, fixedBatch, JobProperties.INFERENCE_BATCH_SIZE);
     }
-    return new Predictor(spark, model, inference, prepared, tokenizer);
+    if (prepared.batchDependent() != null && fixedBatch == 0) {
+      LOG.info("Model {} quantizes activations per call ({}): scored one row per call whatever {} says, so a"
+              + " row's result does not depend on its neighbours", model.uri(), prepared.batchDependent(),
+          JobProperties.INFERENCE_BATCH_SIZE);
+    }
+    Predictor p = new Predictor(spark, model, inference, prepared, tokenizer);
+    if (inference.image() != null && inference.image().pages() != null) {
+      p.pageModels = readPages(inference.image().pages(), spark.sparkContext().hadoopConfiguration(),
+          prepared.signature(), model.uri());
+    }
+    return p;
+  }
+
+  /**
+   * Reads and checks a pages job's models and dictionary (exit code 2 naming the key): the
+   * detection model ({@code model.uri}) maps [N, 3, H, W] to a [N, 1, H, W] probability map, the
+   * recognizer [N, 3, 48, W] to [N, T, classes] with as many classes as the dictionary gives, the
+   * classifier [N, 3, 48, 192] to [N, 2].
+   */
+  private static PageModels readPages(io.nightshift.config.JobConfig.PagesSpec pages, Configuration conf,
+      ModelSignature detection, String detectionUri) {
+    checkPageModel(detection, detectionUri, JobProperties.MODEL_URI, 4, 1, "a [N, 1, H, W] probability map");
+    io.nightshift.result.CtcDecoder ctc;
+    try {
+      String d = pages.dictionary();
+      ctc = io.nightshift.result.CtcDecoder.paddle(java.nio.file.Path.of(d.startsWith("file:") ? d.substring(5) : d));
+    } catch (NightshiftException e) {
+      throw NightshiftException.invalid(e, "%s: %s", JobProperties.INFERENCE_PAGES_DICTIONARY, e.getMessage());
+    }
+    byte[] rec = ModelSource.read(pages.recognitionModel(), conf, "recognition model", "an ONNX file");
+    ModelSignature recognition = inspect(rec, pages.recognitionModel());
+    ModelSignature.TensorSpec out = checkPageModel(recognition, pages.recognitionModel(),
+        JobProperties.INFERENCE_PAGES_RECOGNITION_MODEL, 3, 0, "[N, T, classes] per-step probabilities");
+    long classes = out.shape()[2];
+    if (classes > 0 && classes != ctc.classes()) {
+      throw NightshiftException.invalid(
+          "%s: dictionary %s gives %d classes (blank + %d entries + space), but %s (%s) outputs %d per step:"
+              + " they belong to different models",
+          JobProperties.INFERENCE_PAGES_DICTIONARY, pages.dictionary(), ctc.classes(), ctc.classes() - 2,
+          pages.recognitionModel(), JobProperties.INFERENCE_PAGES_RECOGNITION_MODEL, classes);
+    }
+    ModelPayload classifier = null;
+    if (!pages.classifierModel().isEmpty()) {
+      byte[] cls = ModelSource.read(pages.classifierModel(), conf, "classifier model", "an ONNX file");
+      checkPageModel(inspect(cls, pages.classifierModel()), pages.classifierModel(),
+          JobProperties.INFERENCE_PAGES_CLASSIFIER_MODEL, 2, 2, "[N, 2] (0 and 180 degrees)");
+      classifier = ModelPayload.of(cls);
+    }
+    LOG.info("Pages job: detection {}, recognition {} ({} classes){}", detectionUri, pages.recognitionModel(),
+        ctc.classes(), classifier == null ? ", no orientation step" : ", orientation " + pages.classifierModel());
+    return new PageModels(ModelPayload.of(rec), classifier, ctc);
+  }
+
+  /**
+   * Fails (exit code 2) naming {@code key} unless the model's first input is a float [N, 3, H, W]
+   * and its first output a float tensor of {@code rank} whose dimension 1 is {@code dim1} (0: any).
+   */
+  private static ModelSignature.TensorSpec checkPageModel(ModelSignature signature, String uri, String key,
+      int rank, long dim1, String wanted) {
+    ModelSignature.TensorSpec in = signature.inputs().values().iterator().next();
+    if (in.type() != ai.onnxruntime.OnnxJavaType.FLOAT || in.shape().length != 4
+        || (in.shape()[1] > 0 && in.shape()[1] != 3)) {
+      throw NightshiftException.invalid("%s: model %s's first input '%s' is %s %s; a pages job feeds it a float"
+          + " [N, 3, H, W] image", key, uri, in.name(), in.type(), java.util.Arrays.toString(in.shape()));
+    }
+    ModelSignature.TensorSpec out = signature.outputs().values().iterator().next();
+    if (out.kind() != ModelSignature.Kind.TENSOR || out.type() != ai.onnxruntime.OnnxJavaType.FLOAT
+        || out.shape().length != rank || (dim1 > 0 && out.shape()[1] > 0 && out.shape()[1] != dim1)) {
+      throw NightshiftException.invalid("%s: model %s's first output '%s' is %s %s; a pages job needs %s", key,
+          uri, out.name(), out.typeName(), java.util.Arrays.toString(out.shape()), wanted);
+    }
+    return out;
   }
 
   /**
@@ -159,6 +236,8 @@ public final class Predictor {
     p.shipped = shipped;
     p.tokenizerBroadcast = tokenizerBroadcast;
     p.hadoopConf = hadoopConf;
+    p.pageModels = pageModels;
+    p.pagePlan = pagePlan;
     return p;
   }
 
@@ -271,6 +350,16 @@ public final class Predictor {
     return prepared.sha256();
   }
 
+  /** The sha256 of a pages job's recognition model, or null for other jobs. */
+  public String recognitionSha256() {
+    return pageModels == null ? null : pageModels.recognition().sha256();
+  }
+
+  /** The sha256 of a pages job's orientation classifier, or null when it has none. */
+  public String classifierSha256() {
+    return pageModels == null || pageModels.classifier() == null ? null : pageModels.classifier().sha256();
+  }
+
   /** The sha256 of the tokenizer.json, or null when the model takes no text. */
   public String tokenizerSha256() {
     return tokenizer == null ? null : tokenizer.sha256();
@@ -369,8 +458,8 @@ public final class Predictor {
    * partition scorer with a batch of one. Tabular models only.
    */
   public RowFunction rowFunction() {
-    if (inference.text() != null) {
-      throw NightshiftException.invalid("%s: a row function takes numeric columns, not text", model.uri());
+    if (inference.text() != null || inference.image() != null) {
+      throw NightshiftException.invalid("%s: a row function takes numeric columns, not text or images", model.uri());
     }
     List<StructField> features = new ArrayList<>();
     for (io.nightshift.config.JobConfig.InputMapping m : inference.inputs()) {
@@ -396,7 +485,8 @@ public final class Predictor {
     CollectionAccumulator<TaskReport> reports = spark.sparkContext().collectionAccumulator("nightshift.tasks");
     ScoringPlan plan = plan(b.inputs(), b.outputs(), input.schema(), b.passThrough(), b.outputSchema(),
         options.rejectDir(), reports, options.rejected());
-    RDD<InternalRow> scored = scoredRows(input, new PartitionScorer(plan), plan.text() == null);
+    RDD<InternalRow> scored =
+        scoredRows(input, new PartitionScorer(plan), plan.text() == null && plan.image() == null);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, b.outputSchema(), false);
     return new Scored(out, reports, b.outputSchema());
@@ -411,6 +501,17 @@ public final class Predictor {
           : new FileModel(prepared.bundle(), model.cacheDir());
       tokenizerBroadcast = tokenizer == null ? null : jsc.broadcast(tokenizer);
       hadoopConf = jsc.broadcast(new HadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
+      if (pageModels != null) {
+        // The recognizer and classifier always travel as broadcasts (small models), checked by sha256.
+        io.nightshift.config.JobConfig.PagesSpec spec = inference.image().pages();
+        ModelPayload rec = pageModels.recognition();
+        ModelPayload cls = pageModels.classifier();
+        pagePlan = new PagePlan(spec.recognitionModel(), rec.sha256(),
+            new BroadcastModel(rec.sha256(), jsc.broadcast(rec)),
+            cls == null ? null : spec.classifierModel(), cls == null ? null : cls.sha256(),
+            cls == null ? null : new BroadcastModel(cls.sha256(), jsc.broadcast(cls)),
+            pageModels.ctc(), io.nightshift.ocr.PageSettings.paddle(), spec.column());
+      }
     }
   }
 
@@ -454,8 +555,8 @@ public final class Predictor {
         shipped,
         model,
         threads(),
-        inference.batchSize(),
-        inference.gpuBatchSize(),
+        rowsPerCall(inference.batchSize()),
+        rowsPerCall(inference.gpuBatchSize()),
         inference.nonFinite(),
         inputs,
         outputs,
@@ -468,9 +569,20 @@ public final class Predictor {
         tokenizerBroadcast,
         model.tokenizer(),
         inference.text(),
+        inference.image(),
         new SignatureBinder(prepared.signature(), model.uri()).fixedBatch(),
         spark.sessionState().conf().sessionLocalTimeZone(),
-        rejected);
+        rejected,
+        pagePlan);
+  }
+
+  /**
+   * The rows per ONNX Runtime call: as configured, or 1 when the shipped model quantizes activations
+   * over each call (a batch of rows would share one scale, so a row's result would depend on its
+   * neighbours).
+   */
+  private int rowsPerCall(int configured) {
+    return prepared.batchDependent() == null ? configured : 1;
   }
 
   private int threads() {
@@ -506,6 +618,12 @@ public final class Predictor {
         names.add(new ColumnNames.Named(f.name(),
             JobProperties.forName(JobProperties.INFERENCE_OUTPUT_COLUMN, o.mapping().modelOutput())));
       }
+    }
+    if (inference.image() != null && inference.image().pages() != null) {
+      String c = inference.image().pages().column();
+      results.add(new StructField(c, io.nightshift.ocr.PageRows.LINES, false,
+          org.apache.spark.sql.types.Metadata.empty()));
+      names.add(new ColumnNames.Named(c, JobProperties.INFERENCE_PAGES_COLUMN));
     }
     for (StructField f : SignatureBinder.textFields(inference.text())) {
       results.add(f);

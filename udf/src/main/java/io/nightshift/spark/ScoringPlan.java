@@ -22,9 +22,11 @@ import org.apache.spark.util.CollectionAccumulator;
  * @param rejectDir where tasks stage rejected rows, or null to fail a task on its first rejection
  * @param tokenizer the tokenizer.json (verified like the model), null for tabular models
  * @param text how text feeds the model, null for tabular models
+ * @param image how images feed the model, null unless the job reads images
  * @param fixedBatch the batch size the model fixes in its inputs' first dimension, 0 when dynamic
  * @param timeZone the session time zone, for the timestamps of rejected rows' {@code input_json}
  * @param rejected whether rejected rows are staged (or fail the task), kept in the result, or dropped
+ * @param pages the recognition side of a pages job (the plan's model detects), else null
  */
 record ScoringPlan(
     String modelName,
@@ -46,7 +48,23 @@ record ScoringPlan(
     Broadcast<ModelPayload> tokenizer,
     String tokenizerName,
     TextSpec text,
+    io.nightshift.config.JobConfig.ImageSpec image,
     int fixedBatch,
     String timeZone,
-    ScoreOptions.RejectedRows rejected)
-    implements Serializable {}
+    ScoreOptions.RejectedRows rejected,
+    PagePlan pages)
+    implements Serializable {
+
+  /** A plan of a one-model job (no pages). */
+  ScoringPlan(String modelName, String modelSha256, ShippedModel shipped, ModelSpec model, int threads,
+      int batchSize, int gpuBatchSize, NonFinitePolicy nonFinite, List<FeatureInput> inputs,
+      List<ResultOutput> outputs, StructType inputSchema, int[] passThrough, StructType outputSchema,
+      String rejectDir, Broadcast<HadoopConf> hadoopConf, CollectionAccumulator<TaskReport> reports,
+      Broadcast<ModelPayload> tokenizer, String tokenizerName, TextSpec text,
+      io.nightshift.config.JobConfig.ImageSpec image, int fixedBatch, String timeZone,
+      ScoreOptions.RejectedRows rejected) {
+    this(modelName, modelSha256, shipped, model, threads, batchSize, gpuBatchSize, nonFinite, inputs, outputs,
+        inputSchema, passThrough, outputSchema, rejectDir, hadoopConf, reports, tokenizer, tokenizerName, text,
+        image, fixedBatch, timeZone, rejected, null);
+  }
+}

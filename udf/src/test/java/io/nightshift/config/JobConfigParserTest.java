@@ -95,7 +95,7 @@ class JobConfigParserTest {
     assertThatThrownBy(() -> parse(JOB, "model.max-broadcast-size=lots"))
         .hasMessageContaining("'model.max-broadcast-size' has bad value 'lots'");
     assertThatThrownBy(() -> parse(JOB, "model.precision=int4"))
-        .hasMessageContaining("model.precision: 'int4' is not one of fp32 | int8 | fp16");
+        .hasMessageContaining("model.precision: 'int4' is not one of fp32 | int8 | int8-dynamic | fp16");
     assertThatThrownBy(() -> parse(JOB, "model.accuracy.max-prob-diff=2"))
         .hasMessageContaining("'model.accuracy.max-prob-diff' has bad value '2.0'");
 
@@ -186,8 +186,8 @@ class JobConfigParserTest {
     assertThatThrownBy(() -> parse(JOB, "output.format=iceberg"))
         .isInstanceOfSatisfying(NightshiftException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID))
         .hasMessage("job.yaml: output.format iceberg needs key 'output.table' (<catalog>.<namespace>.<table>)");
-    assertThatThrownBy(() -> parse(JOB, "output.table=local.nightshift.scored"))
-        .hasMessage("job.yaml: key 'output.table' needs output.format iceberg (output.format is parquet)");
+    assertThatThrownBy(() -> parse(JOB, "output.format=noop", "output.table=nightshift.scored"))
+        .hasMessage("job.yaml: key 'output.table' needs output.format iceberg or parquet (output.format is noop)");
     assertThatThrownBy(() -> parse(JOB, "output.format=iceberg", "output.table=nightshift.scored"))
         .hasMessage("job.yaml: key 'output.table' has bad value 'nightshift.scored' (expected"
             + " <catalog>.<namespace>.<table>, e.g. local.nightshift.penguins_scored)");
@@ -203,6 +203,28 @@ class JobConfigParserTest {
         "output.pass-through=[id, dt]"))
         .hasMessageStartingWith("job.yaml: key 'output.pass-through' names column 'dt', but 'dt' is the partition"
             + " column filled from run.date");
+  }
+
+  @Test
+  void parquetTablesAreSessionCatalogIdentifiersWithADefaultedQuarantineTable() {
+    JobConfig c = parse(JOB, "output.table=nightshift.scored");
+    assertThat(c.output().format()).isEqualTo(Enums.OutputFormat.PARQUET);
+    assertThat(c.output().table()).isEqualTo("nightshift.scored");
+    assertThat(c.output().rejectedTable()).isEqualTo("nightshift.scored_rejected");
+    assertThat(parse(JOB, "output.table=nightshift.scored", "output.rejected-table=q.bad").output().rejectedTable())
+        .isEqualTo("q.bad");
+    assertThatThrownBy(() -> parse(JOB, "output.table=local.nightshift.scored"))
+        .isInstanceOfSatisfying(NightshiftException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID))
+        .hasMessage("job.yaml: key 'output.table' has bad value 'local.nightshift.scored' (expected <database>.<table>"
+            + " of the session catalog with output.format parquet, each a letter or _ then letters, digits or _,"
+            + " e.g. nightshift.penguins_scored)");
+    assertThatThrownBy(() -> parse(JOB, "output.table=nightshift.scored", "output.rejected-table=nightshift.my-bad"))
+        .hasMessageStartingWith("job.yaml: key 'output.rejected-table' has bad value 'nightshift.my-bad'");
+    assertThatThrownBy(() -> parse(JOB, "output.table=nightshift.scored", "output.rejected-table=Nightshift.Scored"))
+        .hasMessage("job.yaml: key 'output.rejected-table' has bad value 'Nightshift.Scored' (expected a table other"
+            + " than output.table)");
+    assertThatThrownBy(() -> parse(JOB, "output.rejected-table=nightshift.bad"))
+        .hasMessage("job.yaml: key 'output.rejected-table' needs key 'output.table'");
   }
 
   @Test
@@ -262,5 +284,106 @@ class JobConfigParserTest {
     assertThatThrownBy(() -> parse(JOB, "output.lock-timeout=6 hours"))
         .hasMessage("job.yaml: key 'output.lock-timeout' has bad value '6 hours' (expected a duration such as 90s,"
             + " 30m, 6h or 7d)");
+  }
+
+  private static final String IMAGES =
+      """
+      input: {path: /data/scans, format: image}
+      model: {uri: /models/rec.onnx}
+      inference:
+        image: {height: 48, min-width: 320, max-width: 3200, channels: bgr, mean: [0.5, 0.5, 0.5],
+                std: [0.5, 0.5, 0.5]}
+        outputs:
+          softmax_11.tmp_0: {column: text, post: ctc, dictionary: /models/keys.txt}
+      output: {path: /data/out}
+      """;
+
+  @Test
+  void imageKeysMakeATensorSpecAndDottedOutputNamesWork() {
+    JobConfig c = parse(IMAGES);
+    JobConfig.ImageSpec image = c.inference().image();
+    assertThat(image.column()).isEqualTo("path");
+    assertThat(image.modelInput()).isEmpty();
+    assertThat(image.tensor().resize()).isEqualTo(new io.nightshift.image.ImageResize.FixedHeight(48, 320, 3200));
+    assertThat(image.tensor().channels()).isEqualTo(io.nightshift.image.ChannelOrder.BGR);
+    assertThat(image.tensor().layout()).isEqualTo(io.nightshift.image.TensorLayout.NCHW);
+    assertThat(image.tensor().scale()).isEqualTo(1f / 255f);
+    assertThat(image.tensor().mean()).containsExactly(0.5f, 0.5f, 0.5f);
+    assertThat(image.maxPixels()).isEqualTo(io.nightshift.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+    assertThat(image.maxBytes()).isEqualTo(64L << 20);
+    assertThat(c.inference().batchSize()).isEqualTo(16);
+    JobConfig.OutputMapping text = c.inference().outputs().get(0);
+    assertThat(text.modelOutput()).isEqualTo("softmax_11.tmp_0");
+    assertThat(text.post()).isEqualTo(PostStep.CTC);
+    assertThat(text.dictionary()).isEqualTo("/models/keys.txt");
+    assertThat(text.confidenceColumn()).isEqualTo("text_confidence");
+
+    JobConfig fixed = parse(IMAGES, "inference.image.min-width=", "inference.image.max-width=",
+        "inference.image.width=192", "inference.image.layout=nhwc", "inference.image.max-bytes=2m");
+    assertThat(fixed.inference().image().tensor().resize()).isEqualTo(new io.nightshift.image.ImageResize.Fixed(48, 192));
+    assertThat(fixed.inference().image().tensor().layout()).isEqualTo(io.nightshift.image.TensorLayout.NHWC);
+    assertThat(fixed.inference().image().maxBytes()).isEqualTo(2L << 20);
+    assertThat(parse(JOB).inference().image()).isNull();
+  }
+
+  @Test
+  void badImageKeysAreRefusedWithTheKey() {
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.height="))
+        .hasMessage("job.yaml: an image job needs inference.image.height (the tensor height)");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.width=100"))
+        .hasMessage("job.yaml: inference.image.width fixes the width; inference.image.min-width and"
+            + " inference.image.max-width are for a free width, not with it");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.mean=[1, 2]"))
+        .hasMessage("job.yaml: key 'inference.image.mean' has bad value '1, 2' (expected three numbers, one per channel)");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.std=[1, 0, 1]"))
+        .hasMessage("job.yaml: inference.image.*: std values must be positive, got [1.0, 0.0, 1.0]");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.outputs.softmax_11.tmp_0.dictionary="))
+        .hasMessage("job.yaml: post-step ctc needs inference.outputs.softmax_11.tmp_0.dictionary");
+    assertThatThrownBy(() -> parse(JOB, "inference.image.height=48"))
+        .hasMessage("job.yaml: inference.image.* keys are for image jobs: set input.format: image, or"
+            + " inference.image.column");
+  }
+
+  private static final String PAGES =
+      """
+      input: {path: /data/scans, format: image}
+      model: {uri: /models/det.onnx}
+      inference:
+        image: {max-bytes: 8m}
+        pages: {recognition-model: /models/rec.onnx, dictionary: /models/keys.txt}
+      output: {path: /data/out}
+      """;
+
+  @Test
+  void pagesKeysMakeAPagesJob() {
+    JobConfig c = parse(PAGES);
+    JobConfig.ImageSpec image = c.inference().image();
+    assertThat(image.pages()).isEqualTo(
+        new JobConfig.PagesSpec("/models/rec.onnx", "", "/models/keys.txt", "lines"));
+    assertThat(image.column()).isEqualTo("path");
+    assertThat(image.maxBytes()).isEqualTo(8L << 20);
+    assertThat(c.inference().outputs()).isEmpty();
+    assertThat(parse(PAGES, "inference.pages.classifier-model=/models/cls.onnx", "inference.pages.column=found")
+        .inference().image().pages())
+        .isEqualTo(new JobConfig.PagesSpec("/models/rec.onnx", "/models/cls.onnx", "/models/keys.txt", "found"));
+    assertThat(parse(IMAGES).inference().image().pages()).isNull();
+  }
+
+  @Test
+  void badPagesKeysAreRefusedWithTheKey() {
+    assertThatThrownBy(() -> parse(PAGES, "inference.pages.dictionary="))
+        .hasMessage("job.yaml: a pages job needs inference.pages.dictionary (the recognition model's CTC dictionary)");
+    assertThatThrownBy(() -> parse(PAGES, "inference.pages.recognition-model="))
+        .hasMessage("job.yaml: a pages job needs inference.pages.recognition-model (the text-recognition model)");
+    assertThatThrownBy(() -> parse(PAGES, "inference.image.height=48"))
+        .hasMessage("job.yaml: inference.image.height is not used by a pages job (inference.pages.*): each of its"
+            + " models is fed as PaddleOCR feeds it; only inference.image.column, inference.image.max-pixels and"
+            + " inference.image.max-bytes apply");
+    assertThatThrownBy(() -> parse(PAGES, "inference.outputs.text.column=text"))
+        .hasMessage("job.yaml: a pages job (inference.pages.*) writes its lines into inference.pages.column;"
+            + " inference.outputs.* are not used");
+    assertThatThrownBy(() -> parse(JOB, "inference.pages.dictionary=/models/keys.txt"))
+        .hasMessage("job.yaml: inference.pages.* keys are for image jobs: set input.format: image, or"
+            + " inference.image.column");
   }
 }

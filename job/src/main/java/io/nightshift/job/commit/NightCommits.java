@@ -21,6 +21,16 @@ public final class NightCommits {
     return new ParquetCommit(config, conf);
   }
 
+  /**
+   * Hands the catalog tables checked before launch ({@link CatalogTables#check}) to a Parquet
+   * commit, which creates them under its lock and registers each night after its publish.
+   */
+  public static void withTables(NightCommit commit, CatalogTables tables) {
+    if (tables != null && commit instanceof ParquetCommit parquet) {
+      parquet.tables(tables);
+    }
+  }
+
   /** Whether the table folder {@code path} holds any data (anything not hidden). */
   public static boolean holdsData(String path, Configuration conf) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
@@ -29,7 +39,8 @@ public final class NightCommits {
 
   /**
    * {@code nightshift recover}: takes the table's lock (exit 4 while a live run holds it), finishes
-   * or rolls back an interrupted publish, releases the lock. Returns one line saying what was done.
+   * or rolls back an interrupted publish, registers the folders the catalog tables lack (output.table
+   * with parquet; needs an active SparkSession), releases the lock. Returns one line saying what was done.
    */
   public static String recover(JobConfig config, Configuration conf) {
     if (config.output().format() == OutputFormat.ICEBERG) {
@@ -39,7 +50,12 @@ public final class NightCommits {
     ParquetCommit commit = new ParquetCommit(config, conf);
     commit.lockOnly();
     try {
-      return commit.recover();
+      String what = commit.recover();
+      if (!config.output().table().isEmpty()) {
+        // A run that died after its publish but before registering: the folders the catalog lacks.
+        what += "; " + CatalogTables.forRecover(SparkSession.active(), config).recoverPartitions();
+      }
+      return what;
     } finally {
       commit.releaseOnly();
     }

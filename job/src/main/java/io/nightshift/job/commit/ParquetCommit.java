@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ParquetCommit implements NightCommit {
   private static final Logger LOG = LoggerFactory.getLogger(ParquetCommit.class);
+  static final String NOTHING_TO_RECOVER = "no interrupted publish";
 
   private final JobConfig config;
   private final Configuration conf;
@@ -53,6 +54,8 @@ final class ParquetCommit implements NightCommit {
   private final boolean writesData;
   private final String night;
   private TableLock lock;
+  /** The catalog tables over the output (output.table), checked before launch; null without. */
+  private CatalogTables tables;
   private boolean committed;
   private boolean journaled;
   private boolean retained;
@@ -83,7 +86,13 @@ final class ParquetCommit implements NightCommit {
   public void begin() {
     lock = TableLock.acquire(data.fs(), new Path(output, "_nightshift/lock"), config.run().id(),
         config.output().lockTimeout());
-    recover();
+    String recovered = recover();
+    if (tables != null) {
+      tables.create();
+      if (!recovered.equals(NOTHING_TO_RECOVER)) {
+        tables.recoverPartitions(); // the finished publish may have been another night's
+      }
+    }
     if (writesData && config.output().mode() == WriteMode.ERROR_IF_EXISTS && data.holdsData(output)) {
       throw NightshiftException.invalid("output.mode is error-if-exists and %s already holds data", output);
     }
@@ -105,6 +114,11 @@ final class ParquetCommit implements NightCommit {
     }
   }
 
+  /** The catalog tables checked before launch ({@link CatalogTables#check}); needed before {@link #begin()}. */
+  void tables(CatalogTables checked) {
+    this.tables = checked;
+  }
+
   /** For {@code recover}: the lock alone, without the checks and cleanup of a run. */
   void lockOnly() {
     lock = TableLock.acquire(data.fs(), new Path(output, "_nightshift/lock"), config.run().id(),
@@ -124,7 +138,7 @@ final class ParquetCommit implements NightCommit {
   String recover() {
     Entry entry = journal.read();
     if (entry == null) {
-      return "no interrupted publish";
+      return NOTHING_TO_RECOVER;
     }
     try {
       boolean forward = entry.targets().stream().anyMatch(t -> t.step().compareTo(Step.IN) >= 0);
@@ -193,10 +207,30 @@ final class ParquetCommit implements NightCommit {
       TestHooks.at("staged");
       publish(entry);
       committed = true;
+      register();
       return new Committed(partitions, rejectedPartitions);
     } catch (IOException e) {
       throw new NightshiftException(e, "cannot publish run %s into %s: %s (the next run or `nightshift"
           + " recover` finishes it)", config.run().id(), output, Redact.message(e));
+    }
+  }
+
+  /**
+   * After the publish: the night's partitions into the catalog tables. The night is already
+   * visible by path, so a failure here says so, and how it is repaired: a rerun of the night
+   * registers it again (registering names folders, it never copies rows), as does {@code recover}.
+   */
+  private void register() {
+    if (tables == null) {
+      return;
+    }
+    try {
+      TestHooks.at("registering");
+      tables.register();
+    } catch (RuntimeException e) {
+      throw new NightshiftException(e, "run %s published its night in %s but could not register it in table %s: %s"
+          + " (rerun the night, or `nightshift recover`, to register it)", config.run().id(), output, tables.names(),
+          Redact.message(e));
     }
   }
 

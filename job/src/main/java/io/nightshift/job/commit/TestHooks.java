@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * set (never by the launch scripts). The steps, in order: {@code staged} (journal written, nothing
  * moved), {@code aside} (the first target's old night moved aside), {@code moving-in} (the first
  * target's new night moved in, the next one's not yet), {@code cleanup} (every new night in, the old
- * ones not yet deleted). With output.format iceberg only {@code staged} is reached: the night staged
+ * ones not yet deleted), {@code registering} (published, not yet registered in output.table's
+ * catalog tables; only with output.table). With output.format iceberg only {@code staged} is reached: the night staged
  * and checked, neither table committed.
  *
  * <ul>

@@ -105,6 +105,7 @@ public final class ModelOptimizer {
         switch (precision) {
           case INT8 -> new Int8WeightQuantizer(minInt8Elements).apply(model, source);
           case FP16 -> new Fp16Converter().apply(model);
+          case INT8_DYNAMIC -> dynamicInt8(model);
         };
     byte[] out = ModelFile.serialize(rewrite.model(), source);
     OptimizeReport report =
@@ -131,5 +132,36 @@ public final class ModelOptimizer {
         report.converted().size(),
         report.skipped().size());
     return new OptimizedModel(out, report);
+  }
+
+  /**
+   * MatMul/Gemm weights onto integer kernels; every other initializer stays float32 and is listed
+   * as skipped, so the report accounts for each. Gather tables are not quantized weight-only here: a
+   * {@code DequantizeLinear} of a whole embedding table runs in every call (ONNX Runtime does not
+   * fold it), which at one row per call costs more than the integer kernels save.
+   */
+  private Rewrite dynamicInt8(ModelProto model) {
+    Rewrite dynamic = new DynamicInt8Quantizer(minInt8Elements).apply(model);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    dynamic.converted().forEach(c -> seen.add(c.name()));
+    dynamic.skipped().forEach(s -> seen.add(s.name()));
+    List<OptimizeReport.Skipped> skipped = new java.util.ArrayList<>(dynamic.skipped());
+    for (ai.onnx.proto.OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
+      if (!seen.contains(t.getName())) {
+        skipped.add(new OptimizeReport.Skipped(t.getName(),
+            "not a MatMul/Gemm weight (B); int8-dynamic keeps it as it is"));
+      }
+    }
+    skipped.addAll(Rewrite.subgraphInitializers(model.getGraph()));
+    return new Rewrite(dynamic.model(), dynamic.converted(), skipped, dynamic.notes());
+  }
+
+  /**
+   * The first operator of {@code model} whose results for one row depend on the other rows run with
+   * it (dynamic activation quantization: one scale per call), described for people; empty when there
+   * is none. Such a model must run one row per call to be deterministic.
+   */
+  public static java.util.Optional<String> batchDependent(ModelProto model) {
+    return QuantizationMarkers.batchDependent(model);
   }
 }

@@ -50,6 +50,28 @@ final class QuantizationMarkers {
 
   private QuantizationMarkers() {}
 
+  /**
+   * Operators that quantize activations with a range computed from the whole tensor they are given
+   * when they run, so one row's result depends on the rows run with it.
+   */
+  private static final Set<String> BATCH_DEPENDENT_OPS =
+      Set.of("DynamicQuantizeLinear", "DynamicQuantizeMatMul", "DynamicQuantizeLSTM");
+
+  /** The first batch-dependent node (main graph or subgraph), described, or empty. */
+  static java.util.Optional<String> batchDependent(ModelProto model) {
+    List<GraphProto> graphs = new ArrayList<>();
+    graphs.add(model.getGraph());
+    graphs.addAll(Subgraphs.nestedIn(model.getGraph()));
+    for (GraphProto graph : graphs) {
+      for (NodeProto node : graph.getNodeList()) {
+        if (BATCH_DEPENDENT_OPS.contains(node.getOpType())) {
+          return java.util.Optional.of(node.getOpType() + " node '" + node.getName() + "'");
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Up to a few markers, each described for people; empty if the model looks unquantized. */
   static List<String> find(ModelProto model) {
     List<String> markers = new ArrayList<>();

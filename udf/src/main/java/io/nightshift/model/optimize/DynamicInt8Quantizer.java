@@ -1,0 +1,344 @@
+package io.nightshift.model.optimize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.nightshift.model.optimize.GraphUses.Use;
+import io.nightshift.model.optimize.OptimizeReport.Converted;
+import io.nightshift.model.optimize.OptimizeReport.Skipped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dynamic int8 quantization of the MatMul and Gemm weights of a model's main graph, the kind ONNX
+ * Runtime's integer kernels run. Each reader becomes a {@code com.microsoft} node that quantizes its
+ * float activation to uint8 when it runs (one scale and zero point over the whole activation tensor
+ * of that call) and multiplies it by the int8 weight with integer arithmetic, giving float32: {@code
+ * DynamicQuantizeMatMul}, or, when several rewritten nodes read the same activation (a layer's Q, K
+ * and V), one {@code DynamicQuantizeLinear} shared by {@code MatMulIntegerToFloat} nodes. A bias
+ * that an {@code Add} alone adds to the product ({@code [N]} float initializer) moves into the
+ * node.
+ *
+ * <p>Weights: symmetric int8 (zero point 0, values in [-127, 127]) with one scale per output column
+ * ({@code max|w| / 127} over the column of {@code B [K, N]}); a Gemm weight with {@code transB=1}
+ * is stored transposed to {@code [K, N]}. A float32 initializer of rank 2 and at least {@code
+ * minElements} values is rewritten when every node reading it reads it as input B of a {@code
+ * MatMul}, or of a {@code Gemm} with {@code alpha = 1}, {@code transA = 0} and {@code beta = 1} (C,
+ * when present, is added by an {@code Add} node after the product). The model's opsets are kept
+ * ({@code com.microsoft} version 1 is added).
+ *
+ * <p>Since the activation scale covers the whole tensor of a call, a row's result depends on the
+ * rows run with it: such a model must be scored one row per call to be deterministic, which the
+ * job does by itself ({@link ModelOptimizer#batchDependent}). Stateless and thread-safe.
+ */
+final class DynamicInt8Quantizer {
+  /** The operator set of ONNX Runtime's contrib operators. */
+  static final String MS_DOMAIN = "com.microsoft";
+
+  private static final int LEVELS = 127;
+
+  private final int minElements;
+
+  DynamicInt8Quantizer(int minElements) {
+    this.minElements = minElements;
+  }
+
+  /** One weight, quantized as {@code [K, N]} int8 with N column scales. */
+  private record Quantized(
+      long k, long n, byte[] values, float[] scales, String readers, double maxAbsError) {}
+
+  /**
+   * The rewritten model; {@code skipped} lists only the MatMul/Gemm weights this pass could not
+   * take, with the reason (the caller accounts for every other initializer).
+   */
+  Rewrite apply(ModelProto model) {
+    GraphProto graph = model.getGraph();
+    GraphUses uses = GraphUses.of(graph);
+    Map<String, Quantized> quantized = new LinkedHashMap<>();
+    List<Skipped> skipped = new ArrayList<>();
+    for (TensorProto tensor : graph.getInitializerList()) {
+      if (!readAsMatMulWeight(uses.consumers(tensor.getName()))) {
+        continue;
+      }
+      try {
+        quantized.put(tensor.getName(), quantize(tensor, uses));
+      } catch (SkipTensor e) {
+        skipped.add(new Skipped(tensor.getName(), e.getMessage()));
+      }
+    }
+    if (quantized.isEmpty()) {
+      return new Rewrite(model, List.of(), skipped, List.of());
+    }
+
+    NameScope names = NameScope.of(graph);
+    GraphProto.Builder builder = graph.toBuilder().clearInitializer().clearNode();
+    Map<String, String[]> replacement = new HashMap<>(); // weight -> int8, scale, zero point names
+    List<Converted> converted = new ArrayList<>();
+    for (TensorProto tensor : graph.getInitializerList()) {
+      Quantized q = quantized.get(tensor.getName());
+      if (q == null) {
+        builder.addInitializer(tensor);
+        continue;
+      }
+      String name = tensor.getName();
+      String[] parts = {
+        names.fresh(name + "_int8"), names.fresh(name + "_scale"), names.fresh(name + "_zero_point")
+      };
+      replacement.put(name, parts);
+      long[] columns = {q.n()};
+      builder.addInitializer(TensorData.int8Tensor(parts[0], new long[] {q.k(), q.n()}, q.values()));
+      builder.addInitializer(TensorData.floatTensor(parts[1], columns, q.scales()));
+      builder.addInitializer(TensorData.int8Tensor(parts[2], columns, new byte[(int) q.n()]));
+      converted.add(
+          new Converted(
+              name,
+              tensor.getDimsList(),
+              String.format(
+                  "int8 [%d, %d], symmetric scale per output column, integer kernels with"
+                      + " activations quantized per call, read as %s",
+                  q.k(), q.n(), q.readers()),
+              TensorData.storedBytes(tensor),
+              q.values().length + 5L * q.scales().length,
+              q.maxAbsError()));
+    }
+    Map<String, TensorProto> initializers = new HashMap<>();
+    graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+    Set<NodeProto> biasesTaken = new HashSet<>();
+    // Activations read by several rewritten nodes (a layer's Q, K and V) are quantized once.
+    Map<String, Integer> readersOfActivation = new HashMap<>();
+    for (NodeProto node : graph.getNodeList()) {
+      if (node.getInputCount() > 1 && OpsetUpgrade.isDefaultDomain(node.getDomain())
+          && replacement.containsKey(node.getInput(1))) {
+        readersOfActivation.merge(node.getInput(0), 1, Integer::sum);
+      }
+    }
+    Map<String, String[]> sharedActivations = new HashMap<>(); // activation -> uint8, scale, zero point
+    for (NodeProto node : graph.getNodeList()) {
+      if (biasesTaken.contains(node)) {
+        continue; // its bias went into the integer node before it
+      }
+      String[] parts =
+          node.getInputCount() > 1 && OpsetUpgrade.isDefaultDomain(node.getDomain())
+              ? replacement.get(node.getInput(1))
+              : null;
+      if (parts == null) {
+        builder.addNode(node);
+        continue;
+      }
+      boolean gemmBias = node.getOpType().equals("Gemm") && node.getInputCount() > 2
+          && !node.getInput(2).isEmpty();
+      String product = gemmBias ? names.fresh(node.getOutput(0) + "_product") : node.getOutput(0);
+      String activation = node.getInput(0);
+      NodeProto.Builder matmul =
+          NodeProto.newBuilder()
+              .setName(names.fresh(node.getName().isEmpty() ? "dynamic_matmul" : node.getName() + "_int8"))
+              .setDomain(MS_DOMAIN);
+      if (readersOfActivation.get(activation) > 1) {
+        String[] a = sharedActivations.get(activation);
+        if (a == null) {
+          a = new String[] {
+            names.fresh(activation + "_uint8"), names.fresh(activation + "_scale"),
+            names.fresh(activation + "_zero_point")
+          };
+          sharedActivations.put(activation, a);
+          builder.addNode(
+              NodeProto.newBuilder()
+                  .setName(names.fresh(activation + "_quantize"))
+                  .setOpType("DynamicQuantizeLinear")
+                  .addInput(activation)
+                  .addOutput(a[0])
+                  .addOutput(a[1])
+                  .addOutput(a[2])
+                  .build());
+        }
+        matmul.setOpType("MatMulIntegerToFloat")
+            .addInput(a[0]).addInput(parts[0]).addInput(a[1]).addInput(parts[1]).addInput(a[2])
+            .addInput(parts[2]);
+      } else {
+        matmul.setOpType("DynamicQuantizeMatMul")
+            .addInput(activation).addInput(parts[0]).addInput(parts[1]).addInput(parts[2]);
+      }
+      NodeProto biasAdd = gemmBias ? null : biasAdd(node, uses, initializers, quantized.get(node.getInput(1)).n());
+      if (biasAdd != null) {
+        // MatMul followed by "+ bias": one kernel adds it, and the product never goes through memory.
+        int bias = biasAdd.getInput(0).equals(node.getOutput(0)) ? 1 : 0;
+        matmul.addInput(biasAdd.getInput(bias)).addOutput(biasAdd.getOutput(0));
+        biasesTaken.add(biasAdd);
+      } else {
+        matmul.addOutput(product);
+      }
+      builder.addNode(matmul.build());
+      if (gemmBias) {
+        builder.addNode(
+            NodeProto.newBuilder()
+                .setName(names.fresh(node.getName() + "_bias"))
+                .setOpType("Add")
+                .addInput(product)
+                .addInput(node.getInput(2))
+                .addOutput(node.getOutput(0))
+                .build());
+      }
+    }
+    ModelProto.Builder out = model.toBuilder().setGraph(builder);
+    if (out.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
+      out.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
+    }
+    return new Rewrite(out.build(), converted, skipped, List.of());
+  }
+
+  /**
+   * The {@code Add} that alone reads a MatMul's product and adds a float32 initializer of shape
+   * {@code [N]} to it (a layer's bias), or null.
+   */
+  private static NodeProto biasAdd(
+      NodeProto matmul, GraphUses uses, Map<String, TensorProto> initializers, long n) {
+    String product = matmul.getOutput(0);
+    List<Use> readers = uses.consumers(product);
+    if (readers.size() != 1 || uses.isGraphOutput(product) || uses.subgraphReader(product) != null) {
+      return null;
+    }
+    NodeProto add = readers.get(0).node();
+    if (!add.getOpType().equals("Add") || !OpsetUpgrade.isDefaultDomain(add.getDomain())
+        || add.getInputCount() != 2) {
+      return null;
+    }
+    TensorProto bias = initializers.get(add.getInput(1 - readers.get(0).inputIndex()));
+    if (bias == null || bias.getDataType() != DataType.FLOAT_VALUE || bias.getDimsCount() != 1
+        || bias.getDims(0) != n || uses.isGraphInput(bias.getName())) {
+      return null;
+    }
+    return add;
+  }
+
+  /** True when some reader takes the tensor as input B of a MatMul or Gemm. */
+  private static boolean readAsMatMulWeight(List<Use> readers) {
+    for (Use use : readers) {
+      String op = use.node().getOpType();
+      if (use.inputIndex() == 1 && OpsetUpgrade.isDefaultDomain(use.node().getDomain())
+          && (op.equals("MatMul") || op.equals("Gemm"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Quantized quantize(TensorProto tensor, GraphUses uses) throws SkipTensor {
+    String name = tensor.getName();
+    if (tensor.getDataType() != DataType.FLOAT_VALUE) {
+      throw new SkipTensor(TensorData.typeName(tensor.getDataType()) + ", not float32");
+    }
+    if (tensor.getDimsCount() != 2) {
+      throw new SkipTensor("MatMul/Gemm weight of rank " + tensor.getDimsCount() + "; only 2-D weights run on integer kernels");
+    }
+    long count = TensorData.elementCount(tensor);
+    if (count >= 0 && count < minElements) {
+      throw new SkipTensor(count + " values, below the int8 threshold of " + minElements);
+    }
+    if (uses.isGraphInput(name)) {
+      throw new SkipTensor("also a graph input, so a caller may feed another value");
+    }
+    if (uses.isGraphOutput(name)) {
+      throw new SkipTensor("also a graph output, whose value must stay exact");
+    }
+    String subgraphReader = uses.subgraphReader(name);
+    if (subgraphReader != null) {
+      throw new SkipTensor("read inside the subgraph of " + subgraphReader + "; subgraphs are left as they are");
+    }
+    Set<Boolean> transposed = new HashSet<>();
+    Set<String> kinds = new java.util.LinkedHashSet<>();
+    List<Use> readers = uses.consumers(name);
+    for (Use use : readers) {
+      transposed.add(transposedWeight(use));
+      kinds.add(use.node().getOpType() + " input " + use.inputIndex());
+    }
+    if (transposed.size() > 1) {
+      throw new SkipTensor("read both as B [K, N] and transposed (Gemm transB=1) by different nodes");
+    }
+    float[] values = TensorData.floats(tensor);
+    for (float value : values) {
+      if (!Float.isFinite(value)) {
+        throw new SkipTensor("holds NaN or infinite values");
+      }
+    }
+    long[] dims = TensorData.dims(tensor);
+    boolean transB = transposed.contains(Boolean.TRUE);
+    int k = (int) (transB ? dims[1] : dims[0]);
+    int n = (int) (transB ? dims[0] : dims[1]);
+    float[] maxAbs = new float[n];
+    for (int r = 0; r < k; r++) {
+      for (int c = 0; c < n; c++) {
+        maxAbs[c] = Math.max(maxAbs[c], Math.abs(at(values, transB, k, n, r, c)));
+      }
+    }
+    float[] scales = new float[n];
+    for (int c = 0; c < n; c++) {
+      // An all-zero column still needs a positive scale; any will do, as every value is 0.
+      scales[c] = maxAbs[c] > 0 ? maxAbs[c] / LEVELS : 1f;
+    }
+    byte[] q = new byte[k * n];
+    double maxError = 0;
+    for (int r = 0; r < k; r++) {
+      for (int c = 0; c < n; c++) {
+        float w = at(values, transB, k, n, r, c);
+        long v = Math.max(-LEVELS, Math.min(LEVELS, (long) Math.rint(w / scales[c])));
+        q[r * n + c] = (byte) v;
+        maxError = Math.max(maxError, Math.abs(w - v * scales[c]));
+      }
+    }
+    String readBy = String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : "");
+    return new Quantized(k, n, q, scales, readBy, maxError);
+  }
+
+  /** Element (r, c) of the weight seen as {@code [K, N]}. */
+  private static float at(float[] values, boolean transB, int k, int n, int r, int c) {
+    return transB ? values[c * k + r] : values[r * n + c];
+  }
+
+  /** Whether the reader takes the weight transposed ({@code Gemm transB=1}), or a reason to skip. */
+  private static boolean transposedWeight(Use use) throws SkipTensor {
+    NodeProto node = use.node();
+    if (use.inputIndex() == 1 && OpsetUpgrade.isDefaultDomain(node.getDomain())) {
+      if (node.getOpType().equals("MatMul")) {
+        return false;
+      }
+      if (node.getOpType().equals("Gemm")) {
+        if (intAttribute(node, "transA", 0) != 0) {
+          throw new SkipTensor("Gemm with transA=1 (node '" + node.getName() + "')");
+        }
+        if (floatAttribute(node, "alpha", 1f) != 1f || floatAttribute(node, "beta", 1f) != 1f) {
+          throw new SkipTensor("Gemm with alpha or beta other than 1 (node '" + node.getName() + "')");
+        }
+        return intAttribute(node, "transB", 0) != 0;
+      }
+    }
+    throw new SkipTensor(
+        "also read as " + use.describe() + "; only MatMul and Gemm weights (B) run on integer kernels");
+  }
+
+  private static long intAttribute(NodeProto node, String name, long fallback) {
+    for (AttributeProto attribute : node.getAttributeList()) {
+      if (attribute.getName().equals(name)) {
+        return attribute.getI();
+      }
+    }
+    return fallback;
+  }
+
+  private static float floatAttribute(NodeProto node, String name, float fallback) {
+    for (AttributeProto attribute : node.getAttributeList()) {
+      if (attribute.getName().equals(name)) {
+        return attribute.getF();
+      }
+    }
+    return fallback;
+  }
+}
