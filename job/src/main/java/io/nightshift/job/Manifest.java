@@ -20,7 +20,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The run manifest: what was read, written and rejected (per reason), which model (sha256, size,
- * bytes shipped), what each executor really ran on, timings. Written as JSON to {@code
+ * bytes shipped), what each executor really ran on, how evenly the tasks kept the slots busy
+ * ({@link Balance}), timings. Written as JSON to {@code
  * <output>/_nightshift/manifest-<run.date>.json} (the night's latest) and {@code
  * runs/<run.id>.json}. Holds no secrets: reader options are listed by key only.
  */
@@ -39,6 +40,7 @@ final class Manifest {
   private long quarantined = -1;
   private IcebergNight.Nights iceberg;
   private double icebergCommitSeconds;
+  private Balance balance;
 
   Manifest(JobConfig config, Predictor predictor, Progress progress) {
     this.config = config;
@@ -76,6 +78,11 @@ final class Manifest {
   void iceberg(IcebergNight.Nights nights, double commitSeconds) {
     this.iceberg = nights;
     this.icebergCommitSeconds = commitSeconds;
+  }
+
+  /** How the partitions were planned and how evenly the scoring tasks kept the slots busy. */
+  void balance(Balance balance) {
+    this.balance = balance;
   }
 
   Map<String, Object> toMap(long startNanos, List<String> partitions) {
@@ -134,6 +141,9 @@ final class Manifest {
     m.put("batches_bisected", summary.bisections());
     m.put("failed_task_attempts", progress.failedAttempts());
     m.put("executors", summary.executors());
+    if (balance != null) {
+      m.put("balance", balance.toMap());
+    }
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("path", Redact.text(config.output().path()));
     output.put("format", config.output().format().name().toLowerCase());

@@ -20,6 +20,7 @@ import io.nightshift.job.commit.IcebergNight;
 import io.nightshift.job.commit.NightCommit;
 import io.nightshift.job.commit.NightCommits;
 import io.nightshift.job.commit.StagedNight;
+import io.nightshift.spark.PartitionPlan;
 import io.nightshift.spark.Predictor;
 import io.nightshift.spark.ScoreOptions;
 import java.util.ArrayList;
@@ -60,6 +61,9 @@ final class NightlyRun {
 
   /** How many non-null values of each fixed-length array column are looked at before launch. */
   static final int SAMPLED_ROWS = 16;
+
+  /** How long the manifest waits for Spark's listener bus to report the scoring tasks' times. */
+  static final long LISTENER_WAIT_MILLIS = 10_000;
 
   /**
    * Everything checked before launch, and what the run needs from it. {@code declaredNumeric}: the
@@ -271,7 +275,8 @@ final class NightlyRun {
     boolean parquet = config.output().format() == OutputFormat.PARQUET;
     boolean iceberg = config.output().format() == OutputFormat.ICEBERG;
     try {
-      scored = prepared.predictor().score(prepared.input(), prepared.options());
+      PartitionPlan plan = PartitionPlan.of(spark, prepared.input(), config.inference());
+      scored = prepared.predictor().score(plan.rows(), prepared.options());
       Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
       String[] partitionBy = config.output().partitionBy().toArray(String[]::new);
       if (parquet) {
@@ -282,8 +287,10 @@ final class NightlyRun {
       } else {
         out.write().format("noop").mode("overwrite").save();
       }
-      RunSummary summary = RunSummary.of(scored.reports().value());
+      List<io.nightshift.spark.TaskReport> reports = scored.reports().value();
+      RunSummary summary = RunSummary.of(reports);
       manifest.summary(summary);
+      manifest.balance(Balance.of(plan, reports, scoringTasks(progress, scored, reports.size())));
 
       // The books, from what is on disk rather than from our own counters alone.
       long stagedRows = parquet || iceberg ? stagedRows(staged.data(), summary.rowsWritten()) : summary.rowsWritten();
@@ -350,6 +357,16 @@ final class NightlyRun {
       throw e;
     } finally {
       spark.sparkContext().removeSparkListener(progress);
+    }
+  }
+
+  /** The scoring tasks' times, once Spark's listener bus has delivered them (at most a few seconds late). */
+  private static List<Progress.TaskTime> scoringTasks(Progress progress, Predictor.Scored scored, int expected) {
+    try {
+      return progress.tasksUpdating(scored.reports().id(), expected, LISTENER_WAIT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NightshiftException(e, "interrupted while waiting for the scoring tasks' times");
     }
   }
 

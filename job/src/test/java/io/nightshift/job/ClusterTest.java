@@ -197,6 +197,7 @@ class ClusterTest {
     for (JsonNode e : executors) {
       assertThat(e.at("/executorId").asText()).isNotEqualTo("driver");
       assertThat(e.at("/sessionsCreated").asLong()).as("ONNX sessions in executor %s", e).isEqualTo(1);
+      assertThat(e.at("/rows").asLong()).as("rows scored by executor %s", e).isPositive();
     }
     assertNoSecret("stdout", r.stdout());
     assertNoSecret("stderr", r.stderr());

@@ -112,4 +112,12 @@ public final class Enums {
     /** Files fetched once per executor into a local cache keyed by sha256, loaded from a path. */
     FILES
   }
+
+  /** inference.partitioning */
+  public enum Partitioning {
+    /** Partitions planned from the task slots and a per-row cost (see PartitionPlan). */
+    AUTO,
+    /** The input's splits as Spark makes them. */
+    INPUT
+  }
 }

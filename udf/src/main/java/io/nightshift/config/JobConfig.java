@@ -100,7 +100,10 @@ public record JobConfig(
         new CudaOptions(0, Enums.ArenaStrategy.NEXT_POWER_OF_TWO, Enums.ConvAlgoSearch.HEURISTIC, true, false);
   }
 
-  /** How rows become tensors and tensors become result columns. */
+  /**
+   * How rows become tensors and tensors become result columns. {@code partitioning}: whether the
+   * job plans its partitions (inference.partitioning).
+   */
   public record InferenceSpec(
       int batchSize,
       int gpuBatchSize,
@@ -108,13 +111,20 @@ public record JobConfig(
       List<OutputMapping> outputs,
       NonFinitePolicy nonFinite,
       TextSpec text,
-      ImageSpec image)
+      ImageSpec image,
+      Enums.Partitioning partitioning)
       implements Serializable {
 
-    /** A spec with no image input. */
+    /** A spec with no image input and partitioning auto. */
     public InferenceSpec(int batchSize, int gpuBatchSize, List<InputMapping> inputs, List<OutputMapping> outputs,
         NonFinitePolicy nonFinite, TextSpec text) {
-      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, null);
+      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, null, Enums.Partitioning.AUTO);
+    }
+
+    /** A spec with partitioning auto. */
+    public InferenceSpec(int batchSize, int gpuBatchSize, List<InputMapping> inputs, List<OutputMapping> outputs,
+        NonFinitePolicy nonFinite, TextSpec text, ImageSpec image) {
+      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, image, Enums.Partitioning.AUTO);
     }
   }
 

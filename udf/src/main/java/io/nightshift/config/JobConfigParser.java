@@ -251,7 +251,9 @@ public final class JobConfigParser {
                 INFERENCE_NON_FINITE,
                 string(INFERENCE_NON_FINITE, INFERENCE_NON_FINITE_DEFAULT)),
             text,
-            image);
+            image,
+            Choices.parse(Enums.Partitioning.class, INFERENCE_PARTITIONING,
+                string(INFERENCE_PARTITIONING, INFERENCE_PARTITIONING_DEFAULT)));
     String outputPath = required(OUTPUT_PATH);
     String rejected = string(OUTPUT_REJECTED_PATH, "");
     if (rejected.isEmpty()) {

@@ -120,6 +120,12 @@ public final class JobProperties {
   public static final int INFERENCE_BATCH_SIZE_TEXT_DEFAULT = 8;
   /** The gpu-batch-size default of text jobs. */
   public static final int INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT = 256;
+  /**
+   * auto: the job plans its partitions from the task slots and a per-row cost, redistributing the
+   * rows when the input's splits leave slots idle (io.nightshift.spark.PartitionPlan); input: Spark's splits as they are.
+   */
+  public static final String INFERENCE_PARTITIONING = "inference.partitioning";
+  public static final String INFERENCE_PARTITIONING_DEFAULT = "auto";
   /** Per model input: the numeric columns assembled into [batch, N], or one array column. */
   public static final String INFERENCE_INPUT_COLUMNS = "inference.inputs.<name>.columns";
   /** Per model output: the result column it becomes. */
@@ -322,6 +328,7 @@ public final class JobProperties {
           exact(MODEL_TOKENIZER),
           exact(INFERENCE_BATCH_SIZE),
           exact(INFERENCE_GPU_BATCH_SIZE),
+          exact(INFERENCE_PARTITIONING),
           named(INFERENCE_INPUT_COLUMNS),
           named(INFERENCE_OUTPUT_COLUMN),
           named(INFERENCE_OUTPUT_POST),

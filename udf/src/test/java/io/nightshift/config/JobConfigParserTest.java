@@ -98,6 +98,16 @@ class JobConfigParserTest {
         .hasMessageContaining("model.precision: 'int4' is not one of fp32 | int8 | int8-dynamic | fp16");
     assertThatThrownBy(() -> parse(JOB, "model.accuracy.max-prob-diff=2"))
         .hasMessageContaining("'model.accuracy.max-prob-diff' has bad value '2.0'");
+
+  }
+
+  @Test
+  void partitioningIsAutoUnlessSetToInput() {
+    assertThat(parse(JOB).inference().partitioning()).isEqualTo(Enums.Partitioning.AUTO);
+    assertThat(parse(JOB, "inference.partitioning=input").inference().partitioning())
+        .isEqualTo(Enums.Partitioning.INPUT);
+    assertThatThrownBy(() -> parse(JOB, "inference.partitioning=hash"))
+        .hasMessageContaining("inference.partitioning: 'hash' is not one of auto | input");
   }
 
   @Test

@@ -1,0 +1,172 @@
+package io.nightshift.spark;
+
+import io.nightshift.config.Enums.Partitioning;
+import io.nightshift.config.JobConfig.InferenceSpec;
+import io.nightshift.config.JobConfig.TextSpec;
+import io.nightshift.config.JobProperties;
+import java.util.List;
+import java.util.Locale;
+import java.util.PriorityQueue;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a night's rows are cut into tasks, planned once on the driver before scoring
+ * ({@code inference.partitioning}). The slowest task sets a night's wall time, so with {@code
+ * auto} the plan compares the input's splits with the task slots Spark has (executors × cores ÷
+ * {@code spark.task.cpus}, or the local master's threads) and, when they leave slots idle, spreads
+ * the rows over {@value #PARTITIONS_PER_SLOT} × slots partitions before scoring.
+ *
+ * <ul>
+ *   <li><b>Text models</b>: a row costs its text's UTF-8 bytes, capped at {@code max-length} tokens
+ *       of {@value #BYTES_PER_TOKEN} bytes (the model never sees more), plus {@value #ROW_BYTES}. One
+ *       small Spark job sums the cost of each input split; the rows are redistributed when an even
+ *       spread would shorten the estimated scoring time (splits handed in order to the first free
+ *       slot, as Spark does) by at least {@value #TEXT_MIN_GAIN}.
+ *   <li><b>Tabular models</b>: rows cost alike, so Spark's splits (cut by bytes) are already even;
+ *       only idle slots count. The rows are redistributed only when at most half the slots would
+ *       get a split: for a cheap model the shuffle costs about as much per row as scoring it.
+ *       Otherwise nothing runs before scoring and the columnar fast path is kept.
+ * </ul>
+ *
+ * <p>The redistribution deals each split's rows round robin over the partitions (Spark's {@code
+ * repartition(n)}), so partitions differ by at most one row per split. Spark sorts each split by
+ * its rows' bytes before dealing, so a retried task deals the same rows to the same partitions;
+ * {@code auto} and {@code input} write the same rows, and a row's result does not depend on its
+ * partition.
+ *
+ * <p>An immutable value of the driver; not serializable (it holds the {@link Dataset} to score).
+ */
+public record PartitionPlan(
+    Dataset<Row> rows,
+    Partitioning partitioning,
+    int slots,
+    int inputPartitions,
+    int partitions,
+    boolean redistributed,
+    String reason) {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionPlan.class);
+
+  /** Partitions per slot when rows are redistributed: a late task then holds at most half a slot's share. */
+  static final int PARTITIONS_PER_SLOT = 2;
+  /** Text: the least share of estimated scoring time an even spread must save to be worth a shuffle. */
+  static final double TEXT_MIN_GAIN = 0.10;
+  /** Tabular: the least share of slot time left idle by the splits for a shuffle to pay off. */
+  static final double TABULAR_MIN_GAIN = 0.5;
+  /** Bytes of text per token assumed when capping a row's cost at max-length tokens. */
+  static final int BYTES_PER_TOKEN = 4;
+  /** The cost of a row beyond its text: [CLS] and [SEP], in bytes of text. */
+  static final int ROW_BYTES = 2 * BYTES_PER_TOKEN;
+
+  /** Plans the partitions of {@code input} for {@code inference}; may run one small Spark job (text models). */
+  public static PartitionPlan of(SparkSession spark, Dataset<Row> input, InferenceSpec inference) {
+    int slots = slots(spark.sparkContext());
+    int splits = input.rdd().getNumPartitions();
+    Partitioning mode = inference.partitioning();
+    PartitionPlan plan;
+    if (mode == Partitioning.INPUT) {
+      plan = keep(input, mode, slots, splits, JobProperties.INFERENCE_PARTITIONING + " is input");
+    } else if (slots < 2) {
+      plan = keep(input, mode, slots, splits, "one task slot");
+    } else if (inference.text() == null) {
+      double idle = 1 - Math.min(1.0, (double) splits / slots);
+      plan = idle >= TABULAR_MIN_GAIN
+          ? spread(input, mode, slots, splits, String.format(Locale.ROOT,
+              "tabular: %d split(s) for %d slots leave %.0f%% of them idle", splits, slots, idle * 100))
+          : keep(input, mode, slots, splits, String.format(Locale.ROOT,
+              "tabular: %d split(s) for %d slots; rows cost alike", splits, slots));
+    } else {
+      long[] costs = textCosts(input, inference.text(), splits);
+      double gain = gain(costs, slots);
+      String why = String.format(Locale.ROOT, "text: %d split(s) for %d slots, an even spread saves %.0f%% of the"
+          + " estimated scoring time", splits, slots, gain * 100);
+      plan = gain >= TEXT_MIN_GAIN ? spread(input, mode, slots, splits, why) : keep(input, mode, slots, splits, why);
+    }
+    LOG.info("Partitions: {} {} ({}; {} slot(s))", plan.partitions(),
+        plan.redistributed() ? "dealt round robin" : "as read", plan.reason(), slots);
+    return plan;
+  }
+
+  private static PartitionPlan keep(Dataset<Row> input, Partitioning mode, int slots, int splits, String why) {
+    return new PartitionPlan(input, mode, slots, splits, splits, false, why);
+  }
+
+  private static PartitionPlan spread(Dataset<Row> input, Partitioning mode, int slots, int splits, String why) {
+    int n = PARTITIONS_PER_SLOT * slots;
+    // Round robin deals each split's rows over all n partitions, so every partition gets an equal
+    // number of rows from every split, long and short texts alike. Spark sorts each split before
+    // dealing (spark.sql.execution.sortBeforeRepartition), so a retried task deals the same rows.
+    Dataset<Row> rows = input.repartition(n);
+    return new PartitionPlan(rows, mode, slots, splits, n, true, why);
+  }
+
+  /** The summed cost of each input split's rows (index = split), from one Spark job over the text column. */
+  private static long[] textCosts(Dataset<Row> input, TextSpec text, int splits) {
+    long cap = (long) text.maxLength() * BYTES_PER_TOKEN;
+    Column bytes = functions.coalesce(functions.octet_length(functions.col("`" + text.column() + "`")),
+        functions.lit(0));
+    Column cost = functions.least(bytes, functions.lit(cap)).plus(ROW_BYTES);
+    long[] costs = new long[splits];
+    List<Row> sums = input.select(functions.spark_partition_id().as("p"), cost.as("c"))
+        .groupBy("p").agg(functions.sum("c"))
+        .collectAsList();
+    for (Row r : sums) {
+      costs[r.getInt(0)] = r.getLong(1);
+    }
+    return costs;
+  }
+
+  /**
+   * The share of scoring time an even spread over {@code slots} saves against {@code costs} as
+   * split: each split handed, in order, to the slot that frees first (as Spark's scheduler does).
+   */
+  static double gain(long[] costs, int slots) {
+    PriorityQueue<Long> free = new PriorityQueue<>();
+    for (int i = 0; i < slots; i++) {
+      free.add(0L);
+    }
+    long total = 0;
+    long end = 0;
+    for (long c : costs) {
+      long done = free.poll() + c;
+      free.add(done);
+      end = Math.max(end, done);
+      total += c;
+    }
+    return end == 0 ? 0 : 1 - ((double) total / slots) / end;
+  }
+
+  /**
+   * Task slots: the local master's threads, or the registered executors × {@code
+   * spark.executor.cores} (Spark's default parallelism, the cores registered, when that is unset),
+   * each divided by {@code spark.task.cpus}.
+   */
+  static int slots(SparkContext sc) {
+    int cpus = Math.max(1, sc.conf().getInt("spark.task.cpus", 1));
+    int cores;
+    if (sc.isLocal()) {
+      cores = localThreads(sc.master());
+    } else {
+      int executors = sc.statusTracker().getExecutorInfos().length - 1; // the driver is listed too
+      int perExecutor = sc.conf().getInt("spark.executor.cores", 0);
+      cores = executors > 0 && perExecutor > 0 ? executors * perExecutor : sc.defaultParallelism();
+    }
+    return Math.max(1, cores / cpus);
+  }
+
+  /** Threads of a local master: local (1), local[N], local[N,F], local[*]. */
+  static int localThreads(String master) {
+    int open = master.indexOf('[');
+    if (open < 0) {
+      return 1;
+    }
+    String n = master.substring(open + 1, master.indexOf(']')).split(",")[0].trim();
+    return n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+  }
+}
