@@ -15,8 +15,8 @@ cd "$root"
 mode="${1:---full}"
 shift || true   # the rest (e.g. --results DIR) goes to the harness
 case "$mode" in
-  --full|--quick|--memory|--memory-quick|--redraw) ;;
-  *) echo "usage: bench/run.sh [--full | --quick | --memory | --memory-quick | --redraw DIR] [--results DIR]" >&2; exit 2 ;;
+  --full|--quick|--memory|--memory-quick|--sink-profile|--sink-profile-quick|--redraw) ;;
+  *) echo "usage: bench/run.sh [--full | --quick | --memory | --memory-quick | --sink-profile | --sink-profile-quick | --redraw DIR] [--results DIR]" >&2; exit 2 ;;
 esac
 logs="$root/bench/target/work/logs"
 tmp="$root/bench/target/tmp"
