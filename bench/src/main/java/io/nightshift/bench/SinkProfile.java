@@ -25,10 +25,11 @@ import org.apache.spark.sql.SparkSession;
  * Where the Parquet sink's time goes ({@code bench/run.sh --sink-profile}): the medium MLP over
  * 1M and 10M rows ({@code --sink-profile-quick}: 100k and 1M), a whole Nightshift job with the
  * noop sink and with the Parquet sink ({@code id} passed through), and Spark alone reading the same
- * rows and writing {@code id} plus a 2-float array to noop and to Parquet (no model). A listener
+ * rows and writing {@code id} plus a 2-float array to noop and to Parquet, and {@code id} plus two
+ * float columns to Parquet (no model). A listener
  * times each Spark job of a run (its call site, wall time, task time), so a run splits into the
- * driver's work before the first job (checks, broadcast), the jobs (score + write, recount from
- * disk, ...), the gaps between them and the work after the last (commit, publish, manifest). Two
+ * jobs (input listing, sampled checks, score + write, recount from disk, ...) and the driver's
+ * work after each (model reading and broadcast, the write's job commit, publish, manifest). Two
  * sizes tell a fixed cost per run from a cost per row. Writes {@code sink-profile.md}.
  */
 final class SinkProfile {
@@ -121,11 +122,16 @@ final class SinkProfile {
           Bench.log("sink profile %,d rows, nightshift %s: median %.2f s", rows, sink,
               median(all.get(key(rows, "nightshift " + sink))).wallSeconds());
         }
-        for (String sink : List.of("noop", "parquet")) {
+        // Spark alone, no model: id and two floats of each row, as the job writes them (a 2-float array)
+        // and as two float columns, into noop and into Parquet.
+        for (String sink : List.of("noop", "parquet", "parquet (2 float columns)")) {
           all.put(key(rows, "spark alone " + sink), timed(listener, warmups, runs, () -> {
-            var w = spark.read().parquet(data.toString())
-                .select(col("id"), array(col("features").getItem(0), col("features").getItem(1)).as("probabilities"))
-                .write().mode("overwrite");
+            var rowsIn = spark.read().parquet(data.toString());
+            var two = sink.contains("columns")
+                ? rowsIn.select(col("id"), col("features").getItem(0).as("p0"), col("features").getItem(1).as("p1"))
+                : rowsIn.select(col("id"),
+                    array(col("features").getItem(0), col("features").getItem(1)).as("probabilities"));
+            var w = two.write().mode("overwrite");
             if (sink.equals("noop")) {
               w.format("noop").save();
             } else {
@@ -170,21 +176,24 @@ final class SinkProfile {
     return s.get(s.size() / 2);
   }
 
-  /** The run's phases in order, seconds: before the first job, each job, the gaps, after the last. */
+  /**
+   * The run's phases in order, seconds: the driver's time before the first job, each job, and the
+   * driver's time after each job (until the next one starts, or the run ends), named by that job.
+   */
   static Map<String, Double> phases(Run r) {
     Map<String, Double> p = new LinkedHashMap<>();
     long at = r.start();
-    int n = 0;
+    String last = null;
     for (Job j : r.jobs()) {
       if (j.start() > at) {
-        p.merge(n == 0 ? "driver before the first Spark job" : "driver between Spark jobs", (j.start() - at) / 1e3,
-            Double::sum);
+        p.merge(last == null ? "driver first" : "driver after " + last, (j.start() - at) / 1e3, Double::sum);
       }
-      p.merge("job: " + j.site(), (j.end() - Math.max(j.start(), at)) / 1e3, Double::sum);
+      p.merge("job " + j.site(), (j.end() - Math.max(j.start(), at)) / 1e3, Double::sum);
       at = Math.max(at, j.end());
-      n++;
+      last = j.site();
     }
-    p.merge("driver after the last Spark job", Math.max(0, r.end() - at) / 1e3, Double::sum);
+    p.merge(last == null ? "driver only" : "driver after " + last + " (to the end)", Math.max(0, r.end() - at) / 1e3,
+        Double::sum);
     return p;
   }
 
@@ -211,15 +220,17 @@ final class SinkProfile {
     md.append("\n## Fixed cost per run against cost per row\n\n");
     md.append("The Parquet sink's extra wall time over noop, at both sizes; a straight line through the two "
         + "points splits it into a fixed part per run and a part per row.\n\n");
-    for (String who : List.of("nightshift", "spark alone")) {
+    for (String[] pair : new String[][] {{"nightshift parquet", "nightshift noop"},
+        {"spark alone parquet", "spark alone noop"}, {"spark alone parquet (2 float columns)", "spark alone noop"}}) {
+      String who = pair[0];
       double[] extra = new double[2];
       for (int i = 0; i < 2; i++) {
-        extra[i] = median(all.get(key(sizes[i], who + " parquet"))).wallSeconds()
-            - median(all.get(key(sizes[i], who + " noop"))).wallSeconds();
+        extra[i] = median(all.get(key(sizes[i], pair[0]))).wallSeconds()
+            - median(all.get(key(sizes[i], pair[1]))).wallSeconds();
       }
       double perRow = (extra[1] - extra[0]) / (sizes[1] - sizes[0]);
       double fixed = extra[0] - perRow * sizes[0];
-      md.append(String.format("- %s: Parquet − noop = %.2f s at %,d rows, %.2f s at %,d rows → **fixed %.2f s per run, "
+      md.append(String.format("- %s − noop: %.2f s at %,d rows, %.2f s at %,d rows → **fixed %.2f s per run, "
           + "%.3f µs per row**%n", who, extra[0], sizes[0], extra[1], sizes[1], fixed, perRow * 1e6));
     }
     md.append("\nPer run, jobs of the median run (task time is summed over both cores):\n\n");
