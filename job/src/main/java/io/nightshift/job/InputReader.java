@@ -59,6 +59,9 @@ final class InputReader {
       throw NightshiftException.invalid(
           e, "input.path: cannot reach %s: %s", input.path(), Redact.message(e));
     }
+    if (input.format() == InputFormat.IMAGE) {
+      return new Input(ImageFiles.list(spark, input), Map.of());
+    }
     DataFrameReader reader = spark.read().format(input.format().name().toLowerCase()).options(input.options());
     Map<String, DataType> declaredNumeric = new LinkedHashMap<>();
     if (!input.schemaDdl().isEmpty()) {

@@ -122,7 +122,7 @@ class ImageFilesTest {
   }
 
   /** A PNG signature, an IHDR declaring {@code width × height} 8-bit RGB, and IEND: no pixels. */
-  private static byte[] pngHeader(int width, int height) throws Exception {
+  static byte[] pngHeader(int width, int height) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     DataOutputStream o = new DataOutputStream(out);
     o.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});

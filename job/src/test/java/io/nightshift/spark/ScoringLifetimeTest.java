@@ -101,7 +101,7 @@ class ScoringLifetimeTest {
         new BroadcastModel(payload.sha256(), jsc.broadcast(payload)), c.model(), 1, 64, 64,
         c.inference().nonFinite(), binder.inputs(schema, c.inference(), false), List.of(broken), schema,
         new int[0], new StructType(), null, jsc.broadcast(new HadoopConf(new Configuration())), null, null, null,
-        null, 0, "UTC", ScoreOptions.RejectedRows.STAGED);
+        null, null, 0, "UTC", ScoreOptions.RejectedRows.STAGED);
     long memory = Allocators.root().getAllocatedMemory();
     int children = Allocators.root().getChildAllocators().size();
 

@@ -13,9 +13,16 @@ public record FeatureColumn(String name, int ordinal, Kind kind, int precision, 
     this(name, ordinal, kind, 0, 0);
   }
 
+  /** Whether the column holds bytes (an image's), not numbers or text. */
+  public boolean binary() {
+    return kind == Kind.BINARY;
+  }
+
   /** How the column's values are stored in Spark. */
   enum Kind {
     BYTE, SHORT, INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING, BOOLEAN,
+    /** An image's bytes (an image job's column; a string column there holds a file path). */
+    BINARY,
     ARRAY_BYTE, ARRAY_SHORT, ARRAY_INT, ARRAY_LONG, ARRAY_FLOAT, ARRAY_DOUBLE;
 
     boolean isArray() {

@@ -45,6 +45,15 @@ public final class SignatureBinder {
   public List<FeatureInput> inputs(StructType schema, InferenceSpec spec, boolean textNumbers) {
     Set<String> fed = new HashSet<>();
     List<FeatureInput> out = new ArrayList<>();
+    if (spec.image() != null) {
+      if (!spec.inputs().isEmpty()) {
+        throw NightshiftException.invalid(
+            "%s: an image job feeds only the image input (inference.image.*), not %s",
+            JobProperties.forName(JobProperties.INFERENCE_INPUT_COLUMNS, spec.inputs().get(0).modelInput()),
+            spec.inputs().get(0).modelInput());
+      }
+      return List.of(imageInput(schema, spec.image()));
+    }
     if (spec.text() != null) {
       if (!spec.inputs().isEmpty()) {
         throw NightshiftException.invalid(
@@ -199,6 +208,66 @@ public final class SignatureBinder {
     throw NightshiftException.invalid(
         "%s: model input '%s' has shape %s; %d string column(s) feed a [batch] or [batch, %d] input",
         key, m.modelInput(), Arrays.toString(shape), n, n);
+  }
+
+  /**
+   * The model input an image column feeds: a float {@code [batch, 3, H, W]} (NCHW) or {@code [batch,
+   * H, W, 3]} (NHWC) input, its fixed dimensions matching the spec. The row's width is the tensor
+   * width W, so the dims hold -1 at W.
+   */
+  private FeatureInput imageInput(StructType schema, io.nightshift.config.JobConfig.ImageSpec image) {
+    int ordinal;
+    try {
+      ordinal = schema.fieldIndex(image.column());
+    } catch (IllegalArgumentException e) {
+      throw NightshiftException.invalid(
+          "%s: column '%s' is not in the input (its columns: %s)",
+          JobProperties.INFERENCE_IMAGE_COLUMN, image.column(), String.join(", ", schema.fieldNames()));
+    }
+    DataType type = schema.fields()[ordinal].dataType();
+    if (type != DataTypes.BinaryType && type != DataTypes.StringType) {
+      throw NightshiftException.invalid(
+          "%s: column '%s' is %s; images come from a binary column (the bytes) or a string column (file paths)",
+          JobProperties.INFERENCE_IMAGE_COLUMN, image.column(), type.simpleString());
+    }
+    String name = image.modelInput();
+    if (name.isEmpty()) {
+      if (signature.inputs().size() != 1) {
+        throw NightshiftException.invalid("%s: model %s has inputs %s; name the one the images feed",
+            JobProperties.INFERENCE_IMAGE_INPUT, modelName, signature.inputs().keySet());
+      }
+      name = signature.inputs().keySet().iterator().next();
+    }
+    TensorSpec t = signature.inputs().get(name);
+    if (t == null) {
+      throw NightshiftException.invalid("%s: model %s has no input '%s' (its inputs: %s)",
+          JobProperties.INFERENCE_IMAGE_INPUT, modelName, name, signature.inputs().keySet());
+    }
+    if (t.type() != OnnxJavaType.FLOAT || t.shape().length != 4) {
+      throw NightshiftException.invalid("%s: model input '%s' is %s %s; images feed a float [batch, 3, H, W] "
+              + "or [batch, H, W, 3] input",
+          JobProperties.INFERENCE_IMAGE_INPUT, name, t.type(), Arrays.toString(t.shape()));
+    }
+    io.nightshift.image.ImageTensorSpec spec = image.tensor();
+    boolean nchw = spec.layout() == io.nightshift.image.TensorLayout.NCHW;
+    long[] dims = nchw ? new long[] {3, spec.height(), -1} : new long[] {spec.height(), -1, 3};
+    long[] shape = t.shape();
+    for (int d = 0; d < 3; d++) {
+      long declared = shape[d + 1];
+      boolean widthDim = dims[d] < 0;
+      int fixedWidth = spec.resize() instanceof io.nightshift.image.ImageResize.Fixed f ? f.width() : -1;
+      long wanted = widthDim ? fixedWidth : dims[d];
+      if (declared > 0 && (wanted < 0 || declared != wanted)) {
+        throw NightshiftException.invalid("model input '%s' has shape %s; the image spec (%s) makes %s",
+            name, Arrays.toString(shape), nchw ? "[batch, 3, H, W]" : "[batch, H, W, 3]",
+            widthDim ? (wanted < 0 ? "a free width (" + JobProperties.INFERENCE_IMAGE_MAX_WIDTH + "): set "
+                + JobProperties.INFERENCE_IMAGE_WIDTH + " " + declared : "width " + wanted)
+                : "dimension " + (d + 1) + " " + wanted);
+      }
+    }
+    FeatureColumn.Kind kind = type == DataTypes.BinaryType ? FeatureColumn.Kind.BINARY : FeatureColumn.Kind.STRING;
+    return new FeatureInput(name, OnnxJavaType.FLOAT, List.of(new FeatureColumn(image.column(), ordinal, kind)),
+        -1, dims);
   }
 
   /** The model inputs the tokenizer feeds: ids, and the mask and type ids where the model has them. */
@@ -358,6 +427,10 @@ public final class SignatureBinder {
             JobProperties.forName(JobProperties.INFERENCE_OUTPUT_NORMALIZE, m.modelOutput()),
             m.modelOutput(), t.type(), Arrays.toString(t.shape()));
       }
+      if (m.post() == PostStep.CTC) {
+        out.add(ctcOutput(m, t, spec));
+        continue;
+      }
       if (m.post() != PostStep.NONE && !m.post().pools()) {
         if (t.type() != OnnxJavaType.FLOAT && t.type() != OnnxJavaType.DOUBLE && t.type() != OnnxJavaType.FLOAT16) {
           throw NightshiftException.invalid(
@@ -393,6 +466,7 @@ public final class SignatureBinder {
         case SOFTMAX -> new StructField[] {
             field(m.column(), DataTypes.createArrayType(DataTypes.FloatType, false), nullable)};
         case ARGMAX -> new StructField[] {field(m.column(), label, noAnswer)};
+        case CTC -> throw new IllegalStateException("bound above");
         case TOP_K -> new StructField[] {
             field(m.column(), DataTypes.createArrayType(label, false), noAnswer),
             field(m.scoresColumn(), DataTypes.createArrayType(DataTypes.FloatType, false), noAnswer)};
@@ -400,6 +474,33 @@ public final class SignatureBinder {
       out.add(new ResultOutput(m, t.type(), rank, fields));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * A CTC output, float {@code [batch, steps, classes]} with classes = blank + the dictionary's
+   * lines + space: a string column and its confidence column. The dictionary is read here, on the
+   * driver, and travels with the plan.
+   */
+  private static ResultOutput ctcOutput(OutputMapping m, TensorSpec t, InferenceSpec spec) {
+    String postKey = JobProperties.forName(JobProperties.INFERENCE_OUTPUT_POST, m.modelOutput());
+    if (t.type() != OnnxJavaType.FLOAT || t.shape().length != 3) {
+      throw NightshiftException.invalid("%s: post-step ctc needs a float [batch, steps, classes] output, '%s' is %s %s",
+          postKey, m.modelOutput(), t.type(), Arrays.toString(t.shape()));
+    }
+    String dictionary = m.dictionary();
+    java.nio.file.Path file = dictionary.startsWith("file:")
+        ? java.nio.file.Path.of(java.net.URI.create(dictionary))
+        : java.nio.file.Path.of(dictionary);
+    io.nightshift.result.CtcDecoder ctc = io.nightshift.result.CtcDecoder.paddle(file);
+    if (t.shape()[2] >= 0) {
+      ctc.checkClasses(m.modelOutput(), t.shape()[2]);
+    }
+    boolean nullable = spec.nonFinite() == io.nightshift.config.Enums.NonFinitePolicy.PASS;
+    StructField[] fields = {
+      field(m.column(), DataTypes.StringType, nullable),
+      field(m.confidenceColumn(), DataTypes.FloatType, nullable)
+    };
+    return new ResultOutput(m, t.type(), 3, fields, ModelSignature.Kind.TENSOR, null, ctc);
   }
 
   /**

@@ -5,7 +5,11 @@ public final class Enums {
   private Enums() {}
 
   /** input.format */
-  public enum InputFormat { PARQUET, CSV, JSON }
+  public enum InputFormat {
+    PARQUET, CSV, JSON,
+    /** Image files under input.path (a folder or a glob): one row per file, see docs/images.md. */
+    IMAGE
+  }
 
   /** model.device */
   public enum Device {
@@ -37,7 +41,12 @@ public final class Enums {
     /** Mean of the token vectors under the attention mask (text models, [batch, tokens, hidden]). */
     MEAN,
     /** The first token's vector ([CLS]). */
-    CLS;
+    CLS,
+    /**
+     * Greedy CTC over a [batch, steps, classes] output with a dictionary: a string column and a
+     * {@code <column>_confidence} column (the mean probability of the characters kept).
+     */
+    CTC;
 
     /** Whether this step pools a [batch, tokens, hidden] output into one vector per row. */
     public boolean pools() {

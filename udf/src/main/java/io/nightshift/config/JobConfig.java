@@ -107,7 +107,28 @@ public record JobConfig(
       List<InputMapping> inputs,
       List<OutputMapping> outputs,
       NonFinitePolicy nonFinite,
-      TextSpec text)
+      TextSpec text,
+      ImageSpec image)
+      implements Serializable {
+
+    /** A spec with no image input. */
+    public InferenceSpec(int batchSize, int gpuBatchSize, List<InputMapping> inputs, List<OutputMapping> outputs,
+        NonFinitePolicy nonFinite, TextSpec text) {
+      this(batchSize, gpuBatchSize, inputs, outputs, nonFinite, text, null);
+    }
+  }
+
+  /**
+   * How an image column becomes one model input; null unless the job reads images. {@code column}
+   * holds the image's bytes (binary) or its file's path (string, read on the executor, at most
+   * {@code maxBytes}); {@code modelInput} is empty for the model's only input.
+   */
+  public record ImageSpec(
+      String column,
+      String modelInput,
+      io.nightshift.image.ImageTensorSpec tensor,
+      long maxPixels,
+      long maxBytes)
       implements Serializable {}
 
   /**
@@ -138,8 +159,20 @@ public record JobConfig(
       PostStep post,
       int k,
       List<String> labels,
-      Normalize normalize)
+      Normalize normalize,
+      String dictionary)
       implements Serializable {
+
+    /** A mapping with no CTC dictionary. */
+    public OutputMapping(String modelOutput, String column, PostStep post, int k, List<String> labels,
+        Normalize normalize) {
+      this(modelOutput, column, post, k, labels, normalize, "");
+    }
+
+    /** The second column CTC adds: each row's confidence. */
+    public String confidenceColumn() {
+      return column + "_confidence";
+    }
 
     /** The second column top-k adds: the scores of the k classes. */
     public String scoresColumn() {

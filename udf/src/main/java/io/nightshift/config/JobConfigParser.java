@@ -16,6 +16,7 @@ import io.nightshift.config.Enums.WriteMode;
 import io.nightshift.config.JobConfig.AccuracySpec;
 import io.nightshift.config.JobConfig.CleanupSpec;
 import io.nightshift.config.JobConfig.InferenceSpec;
+import io.nightshift.config.JobConfig.ImageSpec;
 import io.nightshift.config.JobConfig.InputMapping;
 import io.nightshift.config.JobConfig.InputSpec;
 import io.nightshift.config.JobConfig.ModelSpec;
@@ -63,8 +64,11 @@ public final class JobConfigParser {
   private static final Pattern RUN_ID_PATTERN = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,63}");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final Pattern INPUT_NAME = Pattern.compile("inference\\.inputs\\.([^.]+)\\..+");
-  private static final Pattern OUTPUT_NAME = Pattern.compile("inference\\.outputs\\.([^.]+)\\..+");
+  // A model's input and output names may hold dots (PaddlePaddle's softmax_11.tmp_0): the name is
+  // everything between the prefix and the known last part.
+  private static final Pattern INPUT_NAME = Pattern.compile("inference\\.inputs\\.(.+)\\.columns");
+  private static final Pattern OUTPUT_NAME =
+      Pattern.compile("inference\\.outputs\\.(.+)\\.(column|post|k|labels|normalize|dictionary)");
 
   private final String source;
   private final Map<String, Object> values;
@@ -232,19 +236,22 @@ public final class JobConfigParser {
           source, MODEL_CUSTOM_OPS_LIBRARY, model.customOpsLibrary(), MODEL_ALLOW_CUSTOM_OPS);
     }
     TextSpec text = text(model.hasTokenizer());
+    ImageSpec image = image(input.format() == InputFormat.IMAGE, text != null);
     InferenceSpec inference =
         new InferenceSpec(
             integer(INFERENCE_BATCH_SIZE,
-                text == null ? INFERENCE_BATCH_SIZE_DEFAULT : INFERENCE_BATCH_SIZE_TEXT_DEFAULT, 1),
+                image != null ? INFERENCE_BATCH_SIZE_IMAGE_DEFAULT
+                    : text == null ? INFERENCE_BATCH_SIZE_DEFAULT : INFERENCE_BATCH_SIZE_TEXT_DEFAULT, 1),
             integer(INFERENCE_GPU_BATCH_SIZE,
-                text == null ? INFERENCE_GPU_BATCH_SIZE_DEFAULT : INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT, 1),
-            inputMappings(text != null),
+                text == null && image == null ? INFERENCE_GPU_BATCH_SIZE_DEFAULT : INFERENCE_GPU_BATCH_SIZE_TEXT_DEFAULT, 1),
+            inputMappings(text != null || image != null),
             outputMappings(),
             Choices.parse(
                 NonFinitePolicy.class,
                 INFERENCE_NON_FINITE,
                 string(INFERENCE_NON_FINITE, INFERENCE_NON_FINITE_DEFAULT)),
-            text);
+            text,
+            image);
     String outputPath = required(OUTPUT_PATH);
     String rejected = string(OUTPUT_REJECTED_PATH, "");
     if (rejected.isEmpty()) {
@@ -427,6 +434,101 @@ public final class JobConfigParser {
         integer(INFERENCE_WINDOW_BATCHES, INFERENCE_WINDOW_BATCHES_DEFAULT, 1));
   }
 
+  /** The image spec of an image job (input.format image, or inference.image.column set), else null. */
+  private ImageSpec image(boolean imageFiles, boolean text) {
+    boolean anyKey = values.keySet().stream().anyMatch(k -> k.startsWith("inference.image."));
+    if (!imageFiles && !values.containsKey(INFERENCE_IMAGE_COLUMN)) {
+      if (anyKey) {
+        throw NightshiftException.invalid(
+            "%s: inference.image.* keys are for image jobs: set %s: image, or %s", source, INPUT_FORMAT,
+            INFERENCE_IMAGE_COLUMN);
+      }
+      return null;
+    }
+    if (text) {
+      throw NightshiftException.invalid("%s: a job reads text (%s) or images, not both", source, MODEL_TOKENIZER);
+    }
+    String column = string(INFERENCE_IMAGE_COLUMN, imageFiles ? INFERENCE_IMAGE_COLUMN_DEFAULT : "");
+    if (column.isEmpty()) {
+      throw invalidValue(INFERENCE_IMAGE_COLUMN, column, "the column holding the images");
+    }
+    int height = integer(INFERENCE_IMAGE_HEIGHT, 0, 1);
+    if (height == 0) {
+      throw NightshiftException.invalid("%s: an image job needs %s (the tensor height)", source, INFERENCE_IMAGE_HEIGHT);
+    }
+    int width = integer(INFERENCE_IMAGE_WIDTH, 0, 1);
+    int maxWidth = integer(INFERENCE_IMAGE_MAX_WIDTH, 0, 1);
+    int minWidth = integer(INFERENCE_IMAGE_MIN_WIDTH, 0, 1);
+    io.nightshift.image.ImageResize resize;
+    if (width > 0) {
+      if (maxWidth > 0 || minWidth > 0) {
+        throw NightshiftException.invalid("%s: %s fixes the width; %s and %s are for a free width, not with it",
+            source, INFERENCE_IMAGE_WIDTH, INFERENCE_IMAGE_MIN_WIDTH, INFERENCE_IMAGE_MAX_WIDTH);
+      }
+      resize = new io.nightshift.image.ImageResize.Fixed(height, width);
+    } else if (maxWidth > 0) {
+      if (minWidth > maxWidth) {
+        throw invalidValue(INFERENCE_IMAGE_MIN_WIDTH, String.valueOf(minWidth),
+            "a width up to " + INFERENCE_IMAGE_MAX_WIDTH + " (" + maxWidth + ")");
+      }
+      resize = new io.nightshift.image.ImageResize.FixedHeight(height, Math.max(1, minWidth), maxWidth);
+    } else {
+      throw NightshiftException.invalid("%s: an image job needs %s (fixed) or %s (aspect ratio kept)", source,
+          INFERENCE_IMAGE_WIDTH, INFERENCE_IMAGE_MAX_WIDTH);
+    }
+    io.nightshift.image.ImageTensorSpec tensor;
+    try {
+      tensor = new io.nightshift.image.ImageTensorSpec(
+          resize,
+          Choices.parse(io.nightshift.image.ChannelOrder.class, INFERENCE_IMAGE_CHANNELS,
+              string(INFERENCE_IMAGE_CHANNELS, INFERENCE_IMAGE_CHANNELS_DEFAULT)),
+          Choices.parse(io.nightshift.image.TensorLayout.class, INFERENCE_IMAGE_LAYOUT,
+              string(INFERENCE_IMAGE_LAYOUT, INFERENCE_IMAGE_LAYOUT_DEFAULT)),
+          fraction(INFERENCE_IMAGE_SCALE, string(INFERENCE_IMAGE_SCALE, INFERENCE_IMAGE_SCALE_DEFAULT)),
+          triple(INFERENCE_IMAGE_MEAN, 0f),
+          triple(INFERENCE_IMAGE_STD, 1f),
+          (float) number(INFERENCE_IMAGE_PAD_VALUE, INFERENCE_IMAGE_PAD_VALUE_DEFAULT));
+    } catch (IllegalArgumentException e) {
+      throw NightshiftException.invalid("%s: inference.image.*: %s", source, e.getMessage());
+    }
+    long maxPixels = longValue(INFERENCE_IMAGE_MAX_PIXELS, io.nightshift.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+    if (maxPixels < 1) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_PIXELS, String.valueOf(maxPixels), "a whole number >= 1");
+    }
+    long maxBytes = size(INFERENCE_IMAGE_MAX_BYTES, INFERENCE_IMAGE_MAX_BYTES_DEFAULT);
+    if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
+      throw invalidValue(INFERENCE_IMAGE_MAX_BYTES, String.valueOf(maxBytes), "a size from 1 byte to 2g");
+    }
+    return new ImageSpec(column, string(INFERENCE_IMAGE_INPUT, ""), tensor, maxPixels, maxBytes);
+  }
+
+  /** A number, or a fraction such as 1/255. */
+  private float fraction(String key, String s) {
+    try {
+      int slash = s.indexOf('/');
+      return slash < 0 ? Float.parseFloat(s)
+          : (float) (Double.parseDouble(s.substring(0, slash).trim()) / Double.parseDouble(s.substring(slash + 1).trim()));
+    } catch (NumberFormatException e) {
+      throw invalidValue(key, s, "a number or a fraction such as 1/255");
+    }
+  }
+
+  /** Three numbers (one per channel), or {@code dflt} thrice when unset. */
+  private float[] triple(String key, float dflt) {
+    List<String> l = list(key);
+    if (l.isEmpty()) {
+      return new float[] {dflt, dflt, dflt};
+    }
+    if (l.size() != 3) {
+      throw invalidValue(key, String.join(", ", l), "three numbers, one per channel");
+    }
+    float[] out = new float[3];
+    for (int i = 0; i < 3; i++) {
+      out[i] = fraction(key, l.get(i));
+    }
+    return out;
+  }
+
   private List<InputMapping> inputMappings(boolean text) {
     List<InputMapping> mappings = new ArrayList<>();
     for (String name : names(INPUT_NAME)) {
@@ -461,7 +563,15 @@ public final class JobConfigParser {
             "%s: %s: l2 applies to mean, cls or none, not to %s",
             source, normalizeKey, Choices.spelling(post));
       }
-      mappings.add(new OutputMapping(name, column, post, k, labels, normalize));
+      String dictionaryKey = JobProperties.forName(INFERENCE_OUTPUT_DICTIONARY, name);
+      String dictionary = string(dictionaryKey, "");
+      if (post == PostStep.CTC && dictionary.isEmpty()) {
+        throw NightshiftException.invalid("%s: post-step ctc needs %s", source, dictionaryKey);
+      }
+      if (post != PostStep.CTC && !dictionary.isEmpty()) {
+        throw NightshiftException.invalid("%s: %s is only used with post: ctc", source, dictionaryKey);
+      }
+      mappings.add(new OutputMapping(name, column, post, k, labels, normalize, dictionary));
     }
     if (mappings.isEmpty()) {
       throw NightshiftException.invalid(
@@ -474,7 +584,8 @@ public final class JobConfigParser {
     Set<String> seen = new LinkedHashSet<>(output.passThrough());
     for (OutputMapping m : inference.outputs()) {
       List<String> made =
-          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn()) : List.of(m.column());
+          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn())
+              : m.post() == PostStep.CTC ? List.of(m.column(), m.confidenceColumn()) : List.of(m.column());
       for (String c : made) {
         checkNew(seen, c, JobProperties.forName(INFERENCE_OUTPUT_COLUMN, m.modelOutput()));
       }
@@ -567,7 +678,8 @@ public final class JobConfigParser {
     }
     for (OutputMapping m : inference.outputs()) {
       List<String> made =
-          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn()) : List.of(m.column());
+          m.post() == PostStep.TOP_K ? List.of(m.column(), m.scoresColumn())
+              : m.post() == PostStep.CTC ? List.of(m.column(), m.confidenceColumn()) : List.of(m.column());
       for (String c : made) {
         if (c.equalsIgnoreCase(DATE_PARTITION)) {
           throw NightshiftException.invalid(

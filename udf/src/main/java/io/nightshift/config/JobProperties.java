@@ -134,6 +134,11 @@ public final class JobProperties {
   public static final int INFERENCE_OUTPUT_K_DEFAULT = 3;
   /** Per model output: class labels in output index order; argmax and top-k then give labels. */
   public static final String INFERENCE_OUTPUT_LABELS = "inference.outputs.<name>.labels";
+  /**
+   * Per output, with post ctc: the dictionary file (UTF-8, one character per line; PaddleOCR's
+   * ppocr_keys_v1.txt), a local file read on the driver. Classes: blank (0), the lines, a space.
+   */
+  public static final String INFERENCE_OUTPUT_DICTIONARY = "inference.outputs.<name>.dictionary";
   /** NaN or +-Inf in a feature or a model output: reject | pass (outputs written raw, argmax/top-k null). */
   public static final String INFERENCE_NON_FINITE = "inference.non-finite";
   public static final String INFERENCE_NON_FINITE_DEFAULT = "reject";
@@ -172,6 +177,48 @@ public final class JobProperties {
   /** Rows sorted together, in batches: memory per task is bounded by window-batches x batch-size rows. */
   public static final String INFERENCE_WINDOW_BATCHES = "inference.window-batches";
   public static final int INFERENCE_WINDOW_BATCHES_DEFAULT = 8;
+
+  // ---- inference, image models (input.format: image, or an image column)
+  /**
+   * The column holding each image: binary (the bytes) or string (a file path, read on the
+   * executor). Default {@code path} with input.format image; setting it turns any input into an
+   * image job.
+   */
+  public static final String INFERENCE_IMAGE_COLUMN = "inference.image.column";
+  public static final String INFERENCE_IMAGE_COLUMN_DEFAULT = "path";
+  /** The model input the images feed. Default: the model's only input. */
+  public static final String INFERENCE_IMAGE_INPUT = "inference.image.input";
+  /** The tensor height in pixels. Required for image jobs. */
+  public static final String INFERENCE_IMAGE_HEIGHT = "inference.image.height";
+  /** A fixed tensor width: every image resized to height x width. Refused with min-/max-width. */
+  public static final String INFERENCE_IMAGE_WIDTH = "inference.image.width";
+  /** Fixed height keeping the aspect ratio: the resized width's cap. */
+  public static final String INFERENCE_IMAGE_MAX_WIDTH = "inference.image.max-width";
+  /** Fixed height keeping the aspect ratio: narrower images are padded to this width. Default 1. */
+  public static final String INFERENCE_IMAGE_MIN_WIDTH = "inference.image.min-width";
+  /** Channel order in the tensor: rgb or bgr. */
+  public static final String INFERENCE_IMAGE_CHANNELS = "inference.image.channels";
+  public static final String INFERENCE_IMAGE_CHANNELS_DEFAULT = "rgb";
+  /** Tensor layout: nchw or nhwc. */
+  public static final String INFERENCE_IMAGE_LAYOUT = "inference.image.layout";
+  public static final String INFERENCE_IMAGE_LAYOUT_DEFAULT = "nchw";
+  /** Each value is (pixel * scale - mean[c]) / std[c]; scale is a number or a fraction like 1/255. */
+  public static final String INFERENCE_IMAGE_SCALE = "inference.image.scale";
+  public static final String INFERENCE_IMAGE_SCALE_DEFAULT = "1/255";
+  /** Three per-channel means, in the tensor's channel order. Default 0, 0, 0. */
+  public static final String INFERENCE_IMAGE_MEAN = "inference.image.mean";
+  /** Three per-channel standard deviations, in the tensor's channel order. Default 1, 1, 1. */
+  public static final String INFERENCE_IMAGE_STD = "inference.image.std";
+  /** The value written where a row is padded (right of a narrow image). */
+  public static final String INFERENCE_IMAGE_PAD_VALUE = "inference.image.pad-value";
+  public static final double INFERENCE_IMAGE_PAD_VALUE_DEFAULT = 0;
+  /** Images whose header declares more pixels are rejected (image_too_large) before decoding. */
+  public static final String INFERENCE_IMAGE_MAX_PIXELS = "inference.image.max-pixels";
+  /** Image files above this many bytes are rejected (image_too_large) unread; a size such as 64m. */
+  public static final String INFERENCE_IMAGE_MAX_BYTES = "inference.image.max-bytes";
+  public static final long INFERENCE_IMAGE_MAX_BYTES_DEFAULT = 64L << 20;
+  /** Default batch size of image jobs. */
+  public static final int INFERENCE_BATCH_SIZE_IMAGE_DEFAULT = 16;
 
   // ---- output
   /** Where results go: a local path or any Hadoop URI. Required. */
@@ -266,6 +313,7 @@ public final class JobProperties {
           named(INFERENCE_OUTPUT_POST),
           named(INFERENCE_OUTPUT_K),
           named(INFERENCE_OUTPUT_LABELS),
+          named(INFERENCE_OUTPUT_DICTIONARY),
           exact(INFERENCE_NON_FINITE),
           named(INFERENCE_OUTPUT_NORMALIZE),
           exact(INFERENCE_TEXT_COLUMN),
@@ -279,6 +327,20 @@ public final class JobProperties {
           exact(INFERENCE_TEXT_REASON_COLUMN),
           exact(INFERENCE_BUCKETING),
           exact(INFERENCE_WINDOW_BATCHES),
+          exact(INFERENCE_IMAGE_COLUMN),
+          exact(INFERENCE_IMAGE_INPUT),
+          exact(INFERENCE_IMAGE_HEIGHT),
+          exact(INFERENCE_IMAGE_WIDTH),
+          exact(INFERENCE_IMAGE_MAX_WIDTH),
+          exact(INFERENCE_IMAGE_MIN_WIDTH),
+          exact(INFERENCE_IMAGE_CHANNELS),
+          exact(INFERENCE_IMAGE_LAYOUT),
+          exact(INFERENCE_IMAGE_SCALE),
+          exact(INFERENCE_IMAGE_MEAN),
+          exact(INFERENCE_IMAGE_STD),
+          exact(INFERENCE_IMAGE_PAD_VALUE),
+          exact(INFERENCE_IMAGE_MAX_PIXELS),
+          exact(INFERENCE_IMAGE_MAX_BYTES),
           exact(OUTPUT_PATH),
           exact(OUTPUT_FORMAT),
           exact(OUTPUT_PASS_THROUGH),
@@ -305,7 +367,7 @@ public final class JobProperties {
 
   private static Pattern named(String template) {
     String[] parts = template.split("<name>", -1);
-    return Pattern.compile(Pattern.quote(parts[0]) + "([^.\\s]+)" + Pattern.quote(parts[1]));
+    return Pattern.compile(Pattern.quote(parts[0]) + "([^\\s]+)" + Pattern.quote(parts[1]));
   }
 
   static boolean isKnown(String key) {

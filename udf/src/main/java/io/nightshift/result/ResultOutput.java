@@ -14,12 +14,19 @@ import org.apache.spark.sql.types.StructField;
  * type in {@code keyType} (int64 or string); a tensor's {@code keyType} is null.
  */
 public record ResultOutput(
-    OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields, Kind kind, OnnxJavaType keyType)
+    OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields, Kind kind, OnnxJavaType keyType,
+    CtcDecoder ctc)
     implements Serializable {
 
   /** A tensor output. */
   public ResultOutput(OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields) {
-    this(mapping, type, rank, fields, Kind.TENSOR, null);
+    this(mapping, type, rank, fields, Kind.TENSOR, null, null);
+  }
+
+  /** An output with no CTC decoder. */
+  public ResultOutput(
+      OutputMapping mapping, OnnxJavaType type, int rank, StructField[] fields, Kind kind, OnnxJavaType keyType) {
+    this(mapping, type, rank, fields, kind, keyType, null);
   }
 
   /** Whether the column holds each row's token vectors, [tokens][hidden] (text models, post none). */

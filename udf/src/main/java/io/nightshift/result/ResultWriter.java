@@ -178,6 +178,8 @@ public final class ResultWriter implements AutoCloseable {
         writeNormalized(tensor, perRow, from, n, (ListVector) vectors.get(v));
       } else if (o.mapping().post() == PostStep.NONE) {
         writeRaw(o, tensor, perRow, from, n, vectors.get(v));
+      } else if (o.mapping().post() == PostStep.CTC) {
+        writeCtc(o, tensor, perRow, from, n, (VarCharVector) vectors.get(v), (Float4Vector) vectors.get(v + 1));
       } else {
         writePost(o.mapping(), floats(tensor), perRow, from, n, vectors.get(v),
             o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null, nonFiniteRows);
@@ -282,6 +284,31 @@ public final class ResultWriter implements AutoCloseable {
         child.setSafe(off + j, vec[j]);
       }
       list.endValue(from + r, perRow);
+    }
+  }
+
+  /**
+   * Greedy CTC per row over a [batch, steps, classes] output: the text and the mean probability of
+   * its characters. A row with a NaN or infinity (policy pass) gets nulls.
+   */
+  private void writeCtc(ResultOutput o, OnnxTensor tensor, int perRow, int from, int n, VarCharVector text,
+      Float4Vector confidence) {
+    long[] shape = tensor.getInfo().getShape();
+    if (shape.length != 3 || shape[2] != o.ctc().classes()) {
+      throw new NightshiftException("model output '%s' has shape %s; the CTC dictionary needs [batch, steps, %d]",
+          o.mapping().modelOutput(), java.util.Arrays.toString(shape), o.ctc().classes());
+    }
+    int steps = (int) shape[1];
+    FloatBuffer probs = tensor.getFloatBuffer();
+    for (int r = 0; r < n; r++) {
+      if (r < nonFiniteRows.length && nonFiniteRows[r]) {
+        text.setNull(from + r);
+        confidence.setNull(from + r);
+        continue;
+      }
+      CtcDecoder.Decoded d = o.ctc().decode(probs, r * perRow, steps);
+      text.setSafe(from + r, d.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      confidence.setSafe(from + r, d.confidence());
     }
   }
 

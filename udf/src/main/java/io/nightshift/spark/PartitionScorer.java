@@ -1,18 +1,18 @@
 package io.nightshift.spark;
 
 import io.nightshift.batch.BatchScorer;
-import io.nightshift.batch.ColumnarFill;
+import io.nightshift.batch.BatchSource;
+import io.nightshift.batch.ColumnSource;
 import io.nightshift.batch.ColumnarRows;
 import io.nightshift.batch.FeatureInput;
-import io.nightshift.batch.RowReader;
+import io.nightshift.image.ImageSource;
 import io.nightshift.result.ResultWriter;
 import io.nightshift.text.TextBatcher;
-import io.nightshift.text.TextFlags;
+import io.nightshift.text.TextSource;
 
 import io.nightshift.NightshiftException;
 import io.nightshift.arrow.Allocators;
 import io.nightshift.cache.LeaseCache;
-import io.nightshift.text.TextTokenizer;
 import io.nightshift.arrow.TensorBuffer;
 import io.nightshift.model.ModelCache;
 import io.nightshift.onnx.Device;
@@ -21,13 +21,10 @@ import io.nightshift.onnx.ScoringSession;
 import io.nightshift.onnx.SessionCache;
 import io.nightshift.onnx.SessionFactory;
 import io.nightshift.onnx.SessionKey;
-import io.nightshift.config.Enums.EmptyTextPolicy;
 import io.nightshift.config.JobConfig.TextSpec;
-import io.nightshift.quality.RejectReason;
 import io.nightshift.quality.RejectSink;
 import io.nightshift.quality.Rejection;
 import io.nightshift.quality.RowJson;
-import io.nightshift.text.TokenizerCache;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,10 +98,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final BufferAllocator allocator;
     private final TensorBuffer[] buffers;
     private final ResultWriter writer;
-    private final RowReader reader;
-    /** Bulk filling from column vectors, or null when the input or the inputs do not allow it. */
-    private final ColumnarFill bulk;
-    private final RowReader.Rejected rejected = this::reject;
+    /** The input kind: rows into filled buffers. */
+    private final BatchSource source;
     private final BatchScorer scorer;
     private final RejectSink rejects;
     private final UnsafeProjection passThrough;
@@ -118,15 +113,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** Scored rows' null reason columns when rejected rows are kept, else null. */
     private final InternalRow noReason;
     private final JoinedRow withReason = new JoinedRow();
-    private final LeaseCache.Lease<TextTokenizer> tokenizerLease;
-    private final TextBatcher text;
-    private final TextFlags flags;
-    private final int[] tokenCounts;
-    private final boolean[] truncated;
     private ColumnarBatch results;
     /** Writes rejected rows' input_json; made on the first rejection. */
     private RowJson rowJson;
-    private final int capacity;
     private int batchSize;
     private int cursor;
     private long rowsRead;
@@ -150,7 +139,6 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         // A model with a fixed batch dimension gets exactly that many rows per run.
         int n = plan.fixedBatch() > 0 ? plan.fixedBatch()
             : session.device().kind() == Device.Kind.CUDA ? plan.gpuBatchSize() : plan.batchSize();
-        this.capacity = n;
         // Above a fixed batch of 1, rows [B, 2B) are scratch for running a row alone (see BatchScorer).
         int bufferRows = plan.fixedBatch() > 1 ? 2 * n : n;
         this.buffers = new TensorBuffer[plan.inputs().size()];
@@ -161,10 +149,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         }
         this.writer = new ResultWriter(plan.outputs(), allocator, n, plan.nonFinite());
         opened.push(writer);
-        this.reader = new RowReader(plan.inputs(), buffers, plan.nonFinite());
-        this.bulk = input instanceof ColumnarRows && plan.text() == null && ColumnarFill.supports(plan.inputs())
-            ? new ColumnarFill(plan.inputs(), buffers, reader, n)
-            : null;
+        this.source = source(n);
+        opened.push(source);
         this.scorer = new BatchScorer(
             session.session(), SessionFactory.environment(), plan.inputs(), buffers, writer, plan.fixedBatch());
         opened.push(scorer);
@@ -179,26 +165,6 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         this.slots = new InternalRow[n];
         this.failed = new Rejection[n];
         this.widths = new int[buffers.length];
-        if (plan.text() == null) {
-          this.tokenizerLease = null;
-          this.text = null;
-          this.flags = null;
-          this.tokenCounts = null;
-          this.truncated = null;
-        } else {
-          TextSpec spec = plan.text();
-          this.tokenizerLease = TextSetup.acquire(plan);
-          opened.push(tokenizerLease);
-          this.text =
-              new TextBatcher(spec, tokenizerLease.value(), plan.inputs().get(0).columns().get(0).ordinal(), n,
-                  buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), this::reject);
-          this.flags = new TextFlags(spec.truncatedColumn(),
-              spec.empty() == EmptyTextPolicy.NULL ? spec.reasonColumn() : null, allocator, n);
-          opened.push(flags);
-          this.tokenCounts = new int[n];
-          this.truncated = new boolean[n];
-          writer.tokenCounts(tokenCounts);
-        }
       } catch (RuntimeException | Error e) {
         closeAll(opened, e);
         throw e;
@@ -206,6 +172,22 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       if (task != null) {
         task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> close());
       }
+    }
+
+    /** The plan's input kind over this task's rows, filling batches of at most {@code capacity} rows. */
+    private BatchSource source(int capacity) {
+      BatchSource.Rejects rejects = this::reject;
+      if (plan.text() != null) {
+        TextSpec spec = plan.text();
+        return new TextSource(input, spec, TextSetup.acquire(plan), plan.inputs().get(0).columns().get(0).ordinal(),
+            capacity, buffer(spec.idsInput()), buffer(spec.maskInput()), buffer(spec.typeIdsInput()), writer,
+            allocator, rejects);
+      }
+      if (plan.image() != null) {
+        return new ImageSource(input, plan.image(), plan.inputs().get(0).columns().get(0), buffers[0], capacity,
+            plan.hadoopConf().value().get(), rejects);
+      }
+      return new ColumnSource(input, plan.inputs(), buffers, plan.nonFinite(), capacity, rejects);
     }
 
     /** Closes {@code opened} newest first, adding any failure to {@code cause}. */
@@ -281,57 +263,27 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     /** Reads and scores the next batch; false when the input is exhausted. */
     private boolean fill() {
-      if (text != null) {
-        return fillText();
+      int n = source.next(slots);
+      rowsRead = source.rowsRead();
+      if (n == 0) {
+        return false;
       }
-      int n = bulk != null
-          ? bulk.next((ColumnarRows) input, slots, rejected)
-          : reader.next(input, capacity, slots, rejected);
-      rowsRead = bulk != null ? bulk.rowsRead() : reader.rowsRead();
       java.util.Arrays.fill(failed, 0, n, null);
-      if (n == 0) {
-        return false;
-      }
-      for (int i = 0; i < widths.length; i++) {
-        widths[i] = reader.width(i);
-      }
-      scorer.score(n, widths, failed);
-      for (int i = 0; i < n; i++) {
-        if (failed[i] != null) {
-          reject(failed[i], slots[i]);
-        }
-      }
-      results = writer.batch(n);
-      batchSize = n;
-      cursor = 0;
-      return true;
-    }
-
-    /** The next batch of a text model: tokenized in windows, sorted by length, padded per batch. */
-    private boolean fillText() {
-      int n = text.next(input, slots, tokenCounts, truncated);
-      rowsRead = text.rowsRead();
-      if (n == 0) {
-        return false;
-      }
-      if (text.kind() == TextBatcher.Kind.EMPTY) {
-        writer.reset();
-        for (int i = 0; i < n; i++) {
-          failed[i] = null;
-          writer.nullRow(i);
-        }
-        results = writer.batch(n, flags.fill(n, truncated, RejectReason.EMPTY_TEXT.code()));
-      } else {
-        java.util.Arrays.fill(widths, text.width());
-        java.util.Arrays.fill(failed, 0, n, null);
+      if (source.runs()) {
+        source.widths(widths);
         scorer.score(n, widths, failed);
         for (int i = 0; i < n; i++) {
           if (failed[i] != null) {
             reject(failed[i], slots[i]);
           }
         }
-        results = writer.batch(n, flags.fill(n, truncated, null));
+      } else {
+        writer.reset();
+        for (int i = 0; i < n; i++) {
+          writer.nullRow(i);
+        }
       }
+      results = writer.batch(n, source.extraColumns(n));
       batchSize = n;
       cursor = 0;
       return true;
@@ -369,9 +321,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     private void finish() {
       close();
-      if (text != null) {
-        LOG.debug("Task {}: {} rows read, {} truncated, padding efficiency {}", task == null ? "local" : task.taskAttemptId(),
-            text.rowsRead(), text.truncatedRows(), String.format("%.3f", text.paddingEfficiency()));
+      String summary = source.summary();
+      if (summary != null) {
+        LOG.debug("Task {}: {}", task == null ? "local" : task.taskAttemptId(), summary);
       }
       if (task != null && plan.reports() != null) {
         String executorId = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
@@ -394,7 +346,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
                     rejects == null ? null : rejects.writtenFile(),
                     ModelCache.fetches(),
                     input instanceof ColumnarRows,
-                    bulk == null ? 0 : bulk.rowsRead() - bulk.rowsReread()));
+                    source.bulkRows()));
       }
     }
 
@@ -405,10 +357,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       closed = true;
       try (lease;
-          tokenizerLease;
           allocator;
           writer;
-          flags;
+          source;
           scorer) {
         for (TensorBuffer b : buffers) {
           b.close();

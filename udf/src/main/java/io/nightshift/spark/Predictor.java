@@ -369,8 +369,8 @@ public final class Predictor {
    * partition scorer with a batch of one. Tabular models only.
    */
   public RowFunction rowFunction() {
-    if (inference.text() != null) {
-      throw NightshiftException.invalid("%s: a row function takes numeric columns, not text", model.uri());
+    if (inference.text() != null || inference.image() != null) {
+      throw NightshiftException.invalid("%s: a row function takes numeric columns, not text or images", model.uri());
     }
     List<StructField> features = new ArrayList<>();
     for (io.nightshift.config.JobConfig.InputMapping m : inference.inputs()) {
@@ -396,7 +396,8 @@ public final class Predictor {
     CollectionAccumulator<TaskReport> reports = spark.sparkContext().collectionAccumulator("nightshift.tasks");
     ScoringPlan plan = plan(b.inputs(), b.outputs(), input.schema(), b.passThrough(), b.outputSchema(),
         options.rejectDir(), reports, options.rejected());
-    RDD<InternalRow> scored = scoredRows(input, new PartitionScorer(plan), plan.text() == null);
+    RDD<InternalRow> scored =
+        scoredRows(input, new PartitionScorer(plan), plan.text() == null && plan.image() == null);
     Dataset<Row> out =
         ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, b.outputSchema(), false);
     return new Scored(out, reports, b.outputSchema());
@@ -468,6 +469,7 @@ public final class Predictor {
         tokenizerBroadcast,
         model.tokenizer(),
         inference.text(),
+        inference.image(),
         new SignatureBinder(prepared.signature(), model.uri()).fixedBatch(),
         spark.sessionState().conf().sessionLocalTimeZone(),
         rejected);

@@ -22,6 +22,7 @@ import org.apache.spark.util.CollectionAccumulator;
  * @param rejectDir where tasks stage rejected rows, or null to fail a task on its first rejection
  * @param tokenizer the tokenizer.json (verified like the model), null for tabular models
  * @param text how text feeds the model, null for tabular models
+ * @param image how images feed the model, null unless the job reads images
  * @param fixedBatch the batch size the model fixes in its inputs' first dimension, 0 when dynamic
  * @param timeZone the session time zone, for the timestamps of rejected rows' {@code input_json}
  * @param rejected whether rejected rows are staged (or fail the task), kept in the result, or dropped
@@ -46,6 +47,7 @@ record ScoringPlan(
     Broadcast<ModelPayload> tokenizer,
     String tokenizerName,
     TextSpec text,
+    io.nightshift.config.JobConfig.ImageSpec image,
     int fixedBatch,
     String timeZone,
     ScoreOptions.RejectedRows rejected)

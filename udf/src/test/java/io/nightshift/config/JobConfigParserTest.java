@@ -253,4 +253,62 @@ class JobConfigParserTest {
         .hasMessage("job.yaml: key 'output.lock-timeout' has bad value '6 hours' (expected a duration such as 90s,"
             + " 30m, 6h or 7d)");
   }
+
+  private static final String IMAGES =
+      """
+      input: {path: /data/scans, format: image}
+      model: {uri: /models/rec.onnx}
+      inference:
+        image: {height: 48, min-width: 320, max-width: 3200, channels: bgr, mean: [0.5, 0.5, 0.5],
+                std: [0.5, 0.5, 0.5]}
+        outputs:
+          softmax_11.tmp_0: {column: text, post: ctc, dictionary: /models/keys.txt}
+      output: {path: /data/out}
+      """;
+
+  @Test
+  void imageKeysMakeATensorSpecAndDottedOutputNamesWork() {
+    JobConfig c = parse(IMAGES);
+    JobConfig.ImageSpec image = c.inference().image();
+    assertThat(image.column()).isEqualTo("path");
+    assertThat(image.modelInput()).isEmpty();
+    assertThat(image.tensor().resize()).isEqualTo(new io.nightshift.image.ImageResize.FixedHeight(48, 320, 3200));
+    assertThat(image.tensor().channels()).isEqualTo(io.nightshift.image.ChannelOrder.BGR);
+    assertThat(image.tensor().layout()).isEqualTo(io.nightshift.image.TensorLayout.NCHW);
+    assertThat(image.tensor().scale()).isEqualTo(1f / 255f);
+    assertThat(image.tensor().mean()).containsExactly(0.5f, 0.5f, 0.5f);
+    assertThat(image.maxPixels()).isEqualTo(io.nightshift.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+    assertThat(image.maxBytes()).isEqualTo(64L << 20);
+    assertThat(c.inference().batchSize()).isEqualTo(16);
+    JobConfig.OutputMapping text = c.inference().outputs().get(0);
+    assertThat(text.modelOutput()).isEqualTo("softmax_11.tmp_0");
+    assertThat(text.post()).isEqualTo(PostStep.CTC);
+    assertThat(text.dictionary()).isEqualTo("/models/keys.txt");
+    assertThat(text.confidenceColumn()).isEqualTo("text_confidence");
+
+    JobConfig fixed = parse(IMAGES, "inference.image.min-width=", "inference.image.max-width=",
+        "inference.image.width=192", "inference.image.layout=nhwc", "inference.image.max-bytes=2m");
+    assertThat(fixed.inference().image().tensor().resize()).isEqualTo(new io.nightshift.image.ImageResize.Fixed(48, 192));
+    assertThat(fixed.inference().image().tensor().layout()).isEqualTo(io.nightshift.image.TensorLayout.NHWC);
+    assertThat(fixed.inference().image().maxBytes()).isEqualTo(2L << 20);
+    assertThat(parse(JOB).inference().image()).isNull();
+  }
+
+  @Test
+  void badImageKeysAreRefusedWithTheKey() {
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.height="))
+        .hasMessage("job.yaml: an image job needs inference.image.height (the tensor height)");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.width=100"))
+        .hasMessage("job.yaml: inference.image.width fixes the width; inference.image.min-width and"
+            + " inference.image.max-width are for a free width, not with it");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.mean=[1, 2]"))
+        .hasMessage("job.yaml: key 'inference.image.mean' has bad value '1, 2' (expected three numbers, one per channel)");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.image.std=[1, 0, 1]"))
+        .hasMessage("job.yaml: inference.image.*: std values must be positive, got [1.0, 0.0, 1.0]");
+    assertThatThrownBy(() -> parse(IMAGES, "inference.outputs.softmax_11.tmp_0.dictionary="))
+        .hasMessage("job.yaml: post-step ctc needs inference.outputs.softmax_11.tmp_0.dictionary");
+    assertThatThrownBy(() -> parse(JOB, "inference.image.height=48"))
+        .hasMessage("job.yaml: inference.image.* keys are for image jobs: set input.format: image, or"
+            + " inference.image.column");
+  }
 }
