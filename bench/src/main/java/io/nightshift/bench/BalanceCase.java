@@ -128,12 +128,16 @@ final class BalanceCase {
   }
 
   /** The sample job with absolute paths, its output in the bench's work folder, and the setting. */
-  private static Path job(Bench.Options o, String sample, String setting) throws IOException {
+  static Path job(Bench.Options o, String sample, String setting) throws IOException {
     String samples = o.root().resolve("data-samples/target/samples").toAbsolutePath() + "/";
+    String key = KEY.substring("inference.".length());
     String yaml = sample.replace("data-samples/target/samples/", samples)
         .replace("path: target/nightshift-out/mail-embeddings", "path: " + out(o, setting).toAbsolutePath())
-        .replace("\ninference:\n", "\ninference:\n  " + KEY.substring("inference.".length()) + ": " + setting + "\n")
         .replaceAll("(?m)^  date: .*$", "  date: " + DATE);
+    // The sample may set the key itself one day: then its value is replaced, else the key is added.
+    yaml = yaml.matches("(?s).*\n  " + key + ":.*")
+        ? yaml.replaceAll("(?m)^  " + key + ":.*$", "  " + key + ": " + setting)
+        : yaml.replace("\ninference:\n", "\ninference:\n  " + key + ": " + setting + "\n");
     if (!yaml.contains(out(o, setting).toAbsolutePath().toString()) || !yaml.contains("partitioning: " + setting)) {
       throw new IllegalStateException("conf/jobs/sample-embeddings.yaml changed shape: cannot make the " + setting + " job");
     }
