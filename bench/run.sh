@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Nightshift benchmark: ceiling (plain ONNX Runtime), Nightshift (noop and Parquet sinks),
 # SynapseML's ONNXModel (its own JVM) and a row-at-a-time UDF, on the same rows and models.
-#   bench/run.sh            full run: 1M rows per MLP case, 2,000 paragraphs per MiniLM case (~10 min, 2 quiet cores)
+#   bench/run.sh            full run: 1M rows per MLP case, 2,000 paragraphs per MiniLM case, the planned-partition
+#                           case when the build has it (~17-18 min, 2 quiet cores); the report ends with verdicts
 #   bench/run.sh --quick    100k rows and 256 paragraphs, a check that the harness works
 #   bench/run.sh --memory   5M rows, heap capped at 1 GB, 4 vs 64 partitions (--memory-quick: 500k)
 #   ... --results DIR       write the report there instead of bench/results/<UTC date>
 #   bench/run.sh --redraw DIR   draw the charts of DIR again from its report.md
+#   bench/run.sh --sink-profile   where the Parquet sink's time goes (medium MLP, 1M and 10M rows; -quick: 100k, 1M)
 #   BENCH_MODELS=minilm-int8,small bench/run.sh [--quick]   only these models (small, medium, minilm-int8,
-#                           minilm-fp32); an unknown name stops the run
+#                           minilm-fp32, embeddings-sample); an unknown name stops the run
 # Writes bench/results/<UTC date>/report.md (+ chart.png, memory.md); logs in bench/target/work/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,8 +17,8 @@ cd "$root"
 mode="${1:---full}"
 shift || true   # the rest (e.g. --results DIR) goes to the harness
 case "$mode" in
-  --full|--quick|--memory|--memory-quick|--redraw) ;;
-  *) echo "usage: bench/run.sh [--full | --quick | --memory | --memory-quick | --redraw DIR] [--results DIR]" >&2; exit 2 ;;
+  --full|--quick|--memory|--memory-quick|--sink-profile|--sink-profile-quick|--redraw) ;;
+  *) echo "usage: bench/run.sh [--full | --quick | --memory | --memory-quick | --sink-profile | --sink-profile-quick | --redraw DIR] [--results DIR]" >&2; exit 2 ;;
 esac
 logs="$root/bench/target/work/logs"
 tmp="$root/bench/target/tmp"

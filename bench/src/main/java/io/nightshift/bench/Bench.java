@@ -18,9 +18,10 @@ import org.apache.spark.sql.types.DataTypes;
  * The benchmark harness behind {@code bench/run.sh}: makes the data, runs every case on every
  * model (ceiling, Nightshift noop and Parquet, SynapseML in its own JVM, row-at-a-time UDF) for
  * the two tabular MLPs and for MiniLM int8 and fp32 ({@link TextCases}), and writes the table
- * and the charts. Modes: {@code --quick} (small data), {@code --full} (1M rows),
- * {@code --tiny} (a few thousand rows, for the harness test), {@code --memory} (see
- * {@link MemoryBench}).
+ * and the charts, then judges the goals of issue 14 on the run's own numbers ({@link Verdicts};
+ * with the planned-partition case {@link BalanceCase}). Modes: {@code --quick} (small data),
+ * {@code --full} (1M rows), {@code --tiny} (a few thousand rows, for the harness test),
+ * {@code --memory} (see {@link MemoryBench}), {@code --sink-profile} (see {@link SinkProfile}).
  */
 public final class Bench {
   /** Model under test: label, file, input width, input and output names. */
@@ -53,6 +54,8 @@ public final class Bench {
         case "--tiny" -> mode = "tiny";
         case "--memory" -> mode = "memory";
         case "--memory-quick" -> mode = "memory-quick";
+        case "--sink-profile" -> mode = "sink-profile";
+        case "--sink-profile-quick" -> mode = "sink-profile-quick";
         case "--results" -> results = Path.of(args[++i]);
         case "--synapseml" -> synapse = Path.of(args[++i]);
         case "--synapseml-error" -> synapseError = args[++i];
@@ -69,6 +72,10 @@ public final class Bench {
     }
     if (mode.startsWith("memory")) {
       MemoryBench.run(root, results, mode.equals("memory-quick"));
+      return;
+    }
+    if (mode.startsWith("sink-profile")) {
+      SinkProfile.run(root, results, mode.equals("sink-profile-quick"));
       return;
     }
     Options o = options(mode, root, results, synapse, synapseError);
@@ -100,8 +107,10 @@ public final class Bench {
     List<String> labels = new ArrayList<>();
     models.forEach(m -> labels.add(m.label()));
     textModels.forEach(m -> labels.add(m.label()));
+    labels.add(BalanceCase.MODEL);
     checkSelection(System.getProperty("bench.models", ""), labels);
     List<Result> all = new ArrayList<>();
+    List<Figure> figures = new ArrayList<>();
     SparkSession spark = session();
     try {
       for (Model m : models) {
@@ -112,14 +121,17 @@ public final class Bench {
       TextTokenizer.useNativeDir(o.work().resolve("djl"));
       for (TextCases.TextModel m : textModels) {
         if (selected(m.label())) {
-          all.addAll(TextCases.run(spark, o, m));
+          all.addAll(TextCases.run(spark, o, m, figures));
         }
+      }
+      if (selected(BalanceCase.MODEL)) {
+        all.addAll(BalanceCase.run(spark, o, figures));
       }
     } finally {
       spark.stop();
     }
     long seconds = Math.round((System.nanoTime() - start) / 1e9);
-    Report.write(o, all, loadBefore, load(), seconds);
+    Report.write(o, all, figures, loadBefore, load(), seconds);
     return all;
   }
 
@@ -175,13 +187,22 @@ public final class Bench {
       out.add(best);
     }
 
-    // Floor: what Spark alone costs to read the same Parquet into the noop sink (no model).
+    // Floor: what Spark alone costs to read the same Parquet into the noop sink (no model), per
+    // layout; with the ceiling it gives the scan+model bound 1/(1/scan + 1/ceiling) of each case.
     Result.Timing scan = timed(o, () -> spark.read().parquet(arr.toString())
         .write().format("noop").mode("overwrite").save());
-    Result floor = Result.of(m.label(), "spark scan only, no model (reference)", o.rows(), scan,
+    Result floor = Result.of(m.label(), Verdicts.SCAN, o.rows(), scan,
         "Parquet (array<float> column) into the noop sink on local[2], no inference: the cost of Spark itself");
     log("%s %s: median %,.0f rows/s", m.label(), floor.name(), floor.medianRate());
     out.add(floor);
+    if (o.bothLayouts()) {
+      Result.Timing scanCols = timed(o, () -> spark.read().parquet(cols.toString())
+          .write().format("noop").mode("overwrite").save());
+      Result r = Result.of(m.label(), "spark scan only, no model (" + m.width() + " float columns)", o.rows(),
+          scanCols, "Parquet (" + m.width() + " float columns) into the noop sink on local[2], no inference");
+      log("%s %s: median %,.0f rows/s", m.label(), r.name(), r.medianRate());
+      out.add(r);
+    }
 
     // 2. Nightshift, as a real job run: noop sink and Parquet out; array column and N columns.
     for (boolean parquet : new boolean[] {false, true}) {

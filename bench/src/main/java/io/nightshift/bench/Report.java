@@ -19,11 +19,13 @@ import org.knowm.xchart.style.Styler;
 final class Report {
   private Report() {}
 
-  static void write(Bench.Options o, List<Result> all, String loadBefore, String loadAfter, long seconds)
-      throws IOException {
+  static void write(Bench.Options o, List<Result> all, List<Figure> figures, String loadBefore, String loadAfter,
+      long seconds) throws IOException {
     String table = table(all);
+    String verdicts = verdicts(all, figures);
     System.out.println();
     System.out.println(table);
+    System.out.println(verdicts);
     Files.createDirectories(o.resultsDir());
     Path chart = o.resultsDir().resolve("chart.png");
     charts(all, o.resultsDir());
@@ -46,7 +48,11 @@ final class Report {
     md.append("- rows per CPU-s: rows over the CPU time the whole JVM used during the run (all threads, "
         + "ONNX Runtime's too). The machine is shared, so wall-clock rates swing with others' load; CPU "
         + "time barely does. It measures efficiency, not speed on 2 idle cores.\n\n");
-    md.append(table).append("\n\n![tabular MLPs](chart.png)\n\n![MiniLM](chart-minilm.png)\n\n");
+    md.append("- scan+model bound = `1/(1/scan + 1/ceiling)` of the model's medians (scan: Spark reading the same "
+        + "rows into noop, no model; of the same layout for the float-column cases): on 2 shared cores scan and "
+        + "model take turns, so no Spark-based scorer beats it. vs bound = the case's median over it.\n\n");
+    md.append(table).append("\n").append(verdicts);
+    md.append("\n![tabular MLPs](chart.png)\n\n![MiniLM](chart-minilm.png)\n\n");
     md.append("## Notes per case\n\n");
     for (Result r : all) {
       md.append("- **").append(r.model()).append(" / ").append(r.name()).append("**: ").append(r.note()).append('\n');
@@ -57,23 +63,45 @@ final class Report {
 
   static String table(List<Result> all) {
     StringBuilder t = new StringBuilder();
-    t.append("| model | case | rows/s min | rows/s median | vs ceiling | vs SynapseML | rows per CPU-s | CPU vs ceiling |\n");
-    t.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    t.append("| model | case | rows/s min | rows/s median | vs ceiling | vs SynapseML | rows per CPU-s | CPU vs ceiling "
+        + "| scan+model bound rows/s | vs bound |\n");
+    t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : all) {
       Result ceiling = find(all, r.model(), "ceiling");
       Result synapse = find(all, r.model(), SynapsePeer.NAME);
       t.append("| ").append(r.model()).append(" | ").append(r.name()).append(" | ");
       if (!r.ran()) {
-        t.append("– | – | – | – | – | – |\n");
+        t.append("– | – | – | – | – | – | – | – |\n");
         continue;
       }
       t.append(String.format("%,.0f | %,.0f | ", r.minRate(), r.medianRate()));
       t.append(ceiling == null ? "–" : String.format("%.2f", r.medianRate() / ceiling.medianRate())).append(" | ");
       t.append(synapse == null ? "–" : String.format("%.1f×", r.medianRate() / synapse.medianRate())).append(" | ");
       t.append(String.format("%,.0f | ", r.medianCpuRate()));
-      t.append(ceiling == null ? "–" : String.format("%.2f", r.medianCpuRate() / ceiling.medianCpuRate())).append(" |\n");
+      t.append(ceiling == null ? "–" : String.format("%.2f", r.medianCpuRate() / ceiling.medianCpuRate())).append(" | ");
+      double bound = Verdicts.bound(all, r.model(), r.name());
+      boolean nightshift = r.name().startsWith("nightshift");
+      t.append(Double.isNaN(bound) ? "–" : String.format("%,.0f", bound)).append(" | ");
+      t.append(Double.isNaN(bound) || !nightshift ? "–" : String.format("%.2f", r.medianRate() / bound)).append(" |\n");
     }
     return t.toString();
+  }
+
+  /** The verdict per goal of issue 14, from this run's numbers (see {@link Verdicts}). */
+  static String verdicts(List<Result> all, List<Figure> figures) {
+    StringBuilder v = new StringBuilder("## Verdicts (issue 14 goals, medians of this run)\n\n");
+    for (Verdicts.Verdict verdict : Verdicts.judge(all, figures)) {
+      v.append(verdict.line()).append('\n');
+    }
+    if (!figures.isEmpty()) {
+      v.append("\nOther figures of this run:\n\n");
+      for (Figure f : figures) {
+        v.append("- ").append(f.model()).append(" / ").append(f.name()).append(": ")
+            .append(Double.isNaN(f.value()) ? "–" : String.format("%.4f", f.value())).append(" (").append(f.note())
+            .append(")\n");
+      }
+    }
+    return v.toString();
   }
 
   private static Result find(List<Result> all, String model, String name) {
@@ -108,14 +136,20 @@ final class Report {
   }
 
   private static void charts(List<Result> all, Path dir) throws IOException {
-    chart(all.stream().filter(r -> !isText(r)).toList(), dir.resolve("chart.png"), "tabular MLPs", " MLP", true);
+    chart(all.stream().filter(r -> !isText(r) && !r.model().equals(BalanceCase.MODEL)).toList(),
+        dir.resolve("chart.png"), "tabular MLPs", " MLP", true);
     // Linear: the text cases are within 10x of each other; the bare scan (no model) would dwarf them.
     chart(all.stream().filter(r -> isText(r) && !r.name().startsWith("spark scan")).toList(),
         dir.resolve("chart-minilm.png"), "all-MiniLM-L6-v2 over mail paragraphs", "", false);
   }
 
   static boolean isText(Result r) {
-    return r.model().startsWith("minilm");
+    return isText(r.model());
+  }
+
+  /** Text models: MiniLM and bge-small, in any precision. */
+  static boolean isText(String model) {
+    return model.startsWith("minilm") || model.startsWith("bge");
   }
 
   /** Median rows/s per case (x) and model (series), log scale; nothing when no case ran. */

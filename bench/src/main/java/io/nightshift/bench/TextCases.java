@@ -79,7 +79,12 @@ final class TextCases {
         100.0 * over / n.length, MAX_LENGTH);
   }
 
-  static List<Result> run(SparkSession spark, Bench.Options o, TextModel m) throws Exception {
+  /**
+   * Runs every case of {@code m}. {@code figures} is where a case adds numbers that are not rates
+   * (the int8-dynamic case: {@link Verdicts#COSINE_MEAN}, {@link Verdicts#COSINE_MIN} and {@link
+   * Verdicts#BIT_IDENTICAL} under its label {@code <name>-int8-dynamic}); {@link Verdicts} reads them.
+   */
+  static List<Result> run(SparkSession spark, Bench.Options o, TextModel m, List<Figure> figures) throws Exception {
     List<Result> out = new ArrayList<>();
     long rows = rows(o, m.label());
     Path data = TextData.ensure(spark, o.dataRoot(), rows);

@@ -40,6 +40,15 @@ class BenchHarnessTest {
     String report = Files.readString(results.resolve("report.md"));
     assertThat(report).contains("| small | ceiling |", "| medium | nightshift noop (array<float> column) |");
     assertThat(report).contains("| minilm-fp32 | nightshift noop (text column) |");
+    // The bound column, and a verdict per goal from this run's numbers.
+    assertThat(report).contains("| scan+model bound rows/s | vs bound |", "## Verdicts (issue 14 goals, medians of this run)");
+    assertThat(report).containsPattern("- \\*\\*(PASS|MISS)\\*\\* tabular, noop ≥ 0.9 of the scan\\+model bound, "
+        + "array<float> column — small: [0-9,]+ rows/s against the bound [0-9,]+ ");
+    assertThat(report).containsPattern("- \\*\\*(PASS|MISS)\\*\\* text, Parquet sink ≥ 0.9 of the ceiling — minilm-int8: ");
+    assertThat(report).contains("- **not available** Nightshift noop ≥ 3× SynapseML's best setting — medium: "
+        + "'synapseml ONNXModel' did not run");
+    assertThat(report).contains("- **not available** planned partitions (§1), embeddings sample on local[2]: "
+        + "not run in --tiny");
     // The charts can be drawn again from the report alone.
     Files.delete(results.resolve("chart.png"));
     Report.redraw(results);
