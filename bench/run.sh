@@ -7,7 +7,8 @@
 #   ... --results DIR       write the report there instead of bench/results/<UTC date>
 #   bench/run.sh --redraw DIR   draw the charts of DIR again from its report.md
 #   BENCH_MODELS=minilm-int8,small bench/run.sh [--quick]   only these models (small, medium, minilm-int8,
-#                           minilm-fp32); an unknown name stops the run
+#                           minilm-fp32, minilm-int8-dynamic, bge-fp32, bge-int8-dynamic); an unknown name
+#                           stops the run
 # Writes bench/results/<UTC date>/report.md (+ chart.png, memory.md); logs in bench/target/work/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
