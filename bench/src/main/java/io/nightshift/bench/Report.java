@@ -140,7 +140,7 @@ final class Report {
         dir.resolve("chart.png"), "tabular MLPs", " MLP", true);
     // Linear: the text cases are within 10x of each other; the bare scan (no model) would dwarf them.
     chart(all.stream().filter(r -> isText(r) && !r.name().startsWith("spark scan")).toList(),
-        dir.resolve("chart-minilm.png"), "all-MiniLM-L6-v2 over mail paragraphs", "", false);
+        dir.resolve("chart-minilm.png"), "text models over mail paragraphs", "", false);
   }
 
   static boolean isText(Result r) {

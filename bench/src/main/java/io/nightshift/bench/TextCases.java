@@ -9,7 +9,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The MiniLM cases (all-MiniLM-L6-v2: fp32, langchain4j's int8, and int8-dynamic) over mail paragraphs ({@link TextData}):
+ * The text cases (all-MiniLM-L6-v2: fp32, langchain4j's int8, and int8-dynamic; bge-small-en-v1.5:
+ * fp32 and int8-dynamic) over mail paragraphs ({@link TextData}):
  * ceiling (tokenizer + plain ONNX Runtime), Spark's bare scan, Nightshift text jobs (noop and
  * Parquet out), SynapseML over pre-tokenized array columns, and a row-at-a-time UDF. Every case
  * embeds with max-length 128; the batched ones use batches of 32 (the text jobs' CPU default).
@@ -37,12 +38,21 @@ final class TextCases {
    * quantizes activations per call.
    */
   static TextModel dynamicInt8(Bench.Options o) {
-    Path out = o.work().resolve("models/minilm-int8-dynamic.onnx");
-    if (!Files.exists(out)) {
-      new io.nightshift.model.optimize.ModelOptimizer().optimize(io.nightshift.samples.Samples.minilmFp32Model(),
+    return dynamicInt8(o, "minilm-int8-dynamic", io.nightshift.samples.Samples.minilmFp32Model(),
+        io.nightshift.samples.Samples.minilmFp32Tokenizer());
+  }
+
+  /**
+   * {@code fp32} rewritten by {@code optimize --precision int8-dynamic} as {@code label}, written
+   * once under the bench's work folder, and only when the model runs ({@link Bench#runs}).
+   */
+  static TextModel dynamicInt8(Bench.Options o, String label, Path fp32, Path tokenizer) {
+    Path out = o.work().resolve("models/" + label + ".onnx");
+    if (!Files.exists(out) && Bench.runs(o, label)) {
+      new io.nightshift.model.optimize.ModelOptimizer().optimize(fp32,
           io.nightshift.model.optimize.Precision.INT8_DYNAMIC, out);
     }
-    return new TextModel("minilm-int8-dynamic", out, io.nightshift.samples.Samples.minilmFp32Tokenizer());
+    return new TextModel(label, out, tokenizer);
   }
 
   /**

@@ -31,6 +31,9 @@ final class Layout {
   static final String MINILM_INT8_MODEL = "minilm/int8/model.onnx";
   static final String MINILM_INT8_TOKENIZER = "minilm/int8/tokenizer.json";
 
+  static final String BGE_SMALL_EN_FP32_MODEL = "bge-small-en/fp32/model.onnx";
+  static final String BGE_SMALL_EN_FP32_TOKENIZER = "bge-small-en/fp32/tokenizer.json";
+
   static final String BGE_SMALL_ZH_INT8_MODEL = "bge-small-zh/int8/model.onnx";
   static final String BGE_SMALL_ZH_INT8_TOKENIZER = "bge-small-zh/int8/tokenizer.json";
 

@@ -158,6 +158,18 @@ public final class Samples {
     return dir().resolve(Layout.MINILM_INT8_TOKENIZER);
   }
 
+  // ---- bge-small-en-v1.5 (langchain4j 0.36.2 on Maven Central) ------------------------------
+
+  /** bge-small-en-v1.5, float32: 12 layers, hidden size 384, 30,522 ids. */
+  public static Path bgeSmallEnFp32Model() {
+    return dir().resolve(Layout.BGE_SMALL_EN_FP32_MODEL);
+  }
+
+  /** The Hugging Face {@code tokenizer.json} of {@link #bgeSmallEnFp32Model()}. */
+  public static Path bgeSmallEnFp32Tokenizer() {
+    return dir().resolve(Layout.BGE_SMALL_EN_FP32_TOKENIZER);
+  }
+
   // ---- bge-small-zh-v1.5 (langchain4j 0.36.2 on Maven Central) ------------------------------
 
   /** bge-small-zh-v1.5, int8: an embedding table of 21,128 rows. */

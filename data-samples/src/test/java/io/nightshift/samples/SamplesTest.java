@@ -34,6 +34,8 @@ class SamplesTest {
         Samples::treeEnsemble,
         Samples::fixedBatchRegressor,
         Samples::typedInputs,
+        Samples::bgeSmallEnFp32Model,
+        Samples::bgeSmallEnFp32Tokenizer,
         Samples::bgeSmallZhInt8Model,
         Samples::bgeSmallZhInt8Tokenizer,
         Samples::ocrRecModel,

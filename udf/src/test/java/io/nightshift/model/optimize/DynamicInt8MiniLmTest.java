@@ -1,120 +1,42 @@
 package io.nightshift.model.optimize;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nightshift.samples.Samples;
-import java.io.BufferedReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-/**
- * {@link Precision#INT8_DYNAMIC} on the real all-MiniLM-L6-v2 fp32 model, run by the real ONNX
- * Runtime one mail per call (as the job runs such a model) on every 30th mail of the SpamAssassin
- * sample: the graph it writes, and its embeddings against fp32's.
- */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DynamicInt8MiniLmTest {
-  private static final int EVERY = 30;
-
-  @TempDir static Path dir;
-
-  private Path int8;
-  private OptimizeReport report;
-  private List<long[]> rows;
-
-  @BeforeAll
-  void optimize() throws Exception {
-    int8 = dir.resolve("int8-dynamic/model.onnx");
-    report = new ModelOptimizer().optimize(MiniLmSample.model(), Precision.INT8_DYNAMIC, int8);
-    List<String> mails = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader in = Files.newBufferedReader(Samples.mails(), StandardCharsets.UTF_8)) {
-      String line;
-      for (int i = 0; (line = in.readLine()) != null; i++) {
-        String text = json.readTree(line).get("text").asText();
-        if (i % EVERY == 0 && !text.isBlank()) {
-          mails.add(text);
-        }
-      }
-    }
-    rows = SentenceEmbedder.tokenize(MiniLmSample.tokenizer(), mails);
+/** {@link DynamicInt8TextModelTest} on all-MiniLM-L6-v2 fp32 (6 layers, mean pooling). */
+class DynamicInt8MiniLmTest extends DynamicInt8TextModelTest {
+  @Override
+  Path model() {
+    return MiniLmSample.model();
   }
 
-  @Test
-  void everyMatMulWeightRunsOnIntegerKernelsAndTheTablesAreInt8() throws Exception {
-    ModelProto before = ModelProto.parseFrom(Files.readAllBytes(MiniLmSample.model()));
-    ModelProto after = ModelProto.parseFrom(Files.readAllBytes(int8));
-    // 6 layers x (Q, K, V, attention output, 2 feed-forward) MatMul weights on integer kernels:
-    // Q, K and V share one quantized activation; each bias Add moves into its node.
-    assertThat(countOps(after, "MatMulIntegerToFloat")).isEqualTo(18);
-    assertThat(countOps(after, "DynamicQuantizeLinear")).isEqualTo(6);
-    assertThat(countOps(after, "DynamicQuantizeMatMul")).isEqualTo(18);
-    assertThat(countOps(after, "MatMul")).isEqualTo(countOps(before, "MatMul") - 36);
-    assertThat(countOps(after, "Add")).isEqualTo(countOps(before, "Add") - 36);
-    assertThat(countOps(after, "DequantizeLinear")).isZero();
-    assertThat(report.converted()).hasSize(36);
-    assertThat(report.converted())
-        .allSatisfy(c -> assertThat(c.how()).contains("integer kernels"));
-    assertThat(report.converted().size() + report.skipped().size())
-        .isEqualTo(report.initializersBefore());
-    // The embedding tables (47 MB of the 90 MB) stay float32.
-    assertThat(report.sizeRatio()).isBetween(0.60, 0.70);
-    assertThat(after.getOpsetImport(0).getVersion()).isEqualTo(before.getOpsetImport(0).getVersion());
-    assertThat(after.getOpsetImportList())
-        .anySatisfy(o -> assertThat(o.getDomain() + ":" + o.getVersion()).isEqualTo("com.microsoft:1"));
-    assertThat(ModelOptimizer.batchDependent(after)).get().asString()
-        .startsWith("DynamicQuantizeLinear node '");
-    assertThat(ModelOptimizer.batchDependent(before)).isEmpty();
+  @Override
+  Path tokenizer() {
+    return MiniLmSample.tokenizer();
   }
 
-  @Test
-  void mailsScoredOneAtATimeKeepTheirFp32Embeddings() throws Exception {
-    float[][] fp32;
-    float[][] dynamic;
-    long fp32Nanos;
-    long dynamicNanos;
-    try (SentenceEmbedder embedder = new SentenceEmbedder(MiniLmSample.model())) {
-      long start = System.nanoTime();
-      fp32 = embedder.embed(rows, 1);
-      fp32Nanos = System.nanoTime() - start;
-    }
-    try (SentenceEmbedder embedder = new SentenceEmbedder(int8)) {
-      long start = System.nanoTime();
-      dynamic = embedder.embed(rows, 1);
-      dynamicNanos = System.nanoTime() - start;
-      // Scored alone again: the same bits.
-      for (int r = 0; r < 8; r++) {
-        assertThat(embedder.embedBatch(List.of(rows.get(r)))[0]).isEqualTo(dynamic[r]);
-      }
-    }
-    double sum = 0;
-    double min = 1;
-    for (int r = 0; r < rows.size(); r++) {
-      double c = SentenceEmbedder.cosine(fp32[r], dynamic[r]);
-      sum += c;
-      min = Math.min(min, c);
-    }
-    double mean = sum / rows.size();
-    System.out.printf(
-        "int8-dynamic vs fp32 over %d mails: cosine mean %.5f, min %.5f; batch 1, 2 threads:"
-            + " fp32 %.0f ms, int8-dynamic %.0f ms (first runs, include warm-up)%n",
-        rows.size(), mean, min, fp32Nanos / 1e6, dynamicNanos / 1e6);
-    assertThat(rows).hasSizeGreaterThan(190);
-    assertThat(mean).isGreaterThanOrEqualTo(0.99);
-    assertThat(min).isGreaterThanOrEqualTo(0.97);
+  @Override
+  boolean cls() {
+    return false;
   }
 
-  private static long countOps(ModelProto model, String op) {
-    return model.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter(op::equals).count();
+  @Override
+  int every() {
+    return 30;
+  }
+
+  @Override
+  int mails() {
+    return 202;
+  }
+
+  @Override
+  int layers() {
+    return 6;
+  }
+
+  @Override
+  double[] sizeRatio() {
+    // 47 MB of the 90 MB stay float32.
+    return new double[] {0.60, 0.70};
   }
 }

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Precision benchmark, off by default: {@code mvn -o -B -pl udf -am test -Dtest=PrecisionBench
- * -Dbench=true -Dsurefire.failIfNoSpecifiedTests=false}. all-MiniLM-L6-v2 as fp32, fp16, int8
- * (weight-only), int8-dynamic and langchain4j's int8 (ONNX Runtime's own dynamic quantization),
- * each on every 30th mail of the SpamAssassin sample (max-length 128), one mail per call on one
- * session with 2 intra-op threads, the models interleaved per round. Prints bytes, rows/s per
+ * -Dbench=true -Dsurefire.failIfNoSpecifiedTests=false} ({@code -Dtest=PrecisionBench#bgePrecisions}
+ * for one model). all-MiniLM-L6-v2 as fp32, fp16, int8 (weight-only), int8-dynamic and langchain4j's
+ * int8 (ONNX Runtime's own dynamic quantization), and bge-small-en-v1.5 as the first four, each on
+ * every 30th mail of the SpamAssassin sample (max-length 128), one mail per call on one session
+ * with 2 intra-op threads, the models interleaved per round. Prints bytes, rows/s per
  * round (min and median) and cosine to fp32 (mean and min).
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
@@ -33,15 +34,26 @@ class PrecisionBench {
 
   @Test
   void minilmPrecisions() throws Exception {
-    Path fp32 = MiniLmSample.model();
+    run("minilm", MiniLmSample.model(), MiniLmSample.tokenizer(), false,
+        Map.of("langchain4j int8", Samples.minilmInt8Model()));
+  }
+
+  /** bge-small-en-v1.5 with its own [CLS] pooling; no published int8 of it to compare with. */
+  @Test
+  void bgePrecisions() throws Exception {
+    run("bge", Samples.bgeSmallEnFp32Model(), Samples.bgeSmallEnFp32Tokenizer(), true, Map.of());
+  }
+
+  private static void run(String name, Path fp32, Path tokenizer, boolean cls, Map<String, Path> references)
+      throws Exception {
     Map<String, Path> models = new LinkedHashMap<>();
     models.put("fp32", fp32);
     for (Precision p : Precision.values()) {
-      Path out = dir.resolve(p.name().toLowerCase() + ".onnx");
+      Path out = dir.resolve(name + "-" + p.name().toLowerCase() + ".onnx");
       new ModelOptimizer().optimize(fp32, p, out);
       models.put(p.name().toLowerCase().replace('_', '-'), out);
     }
-    models.put("langchain4j int8", Samples.minilmInt8Model());
+    models.putAll(references);
 
     List<String> mails = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
@@ -54,14 +66,14 @@ class PrecisionBench {
         }
       }
     }
-    List<long[]> rows = SentenceEmbedder.tokenize(MiniLmSample.tokenizer(), mails);
+    List<long[]> rows = SentenceEmbedder.tokenize(tokenizer, mails);
 
     Map<String, double[]> rates = new LinkedHashMap<>();
     Map<String, float[][]> embeddings = new LinkedHashMap<>();
     Map<String, SentenceEmbedder> embedders = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Path> m : models.entrySet()) {
-        embedders.put(m.getKey(), new SentenceEmbedder(m.getValue()));
+        embedders.put(m.getKey(), new SentenceEmbedder(m.getValue(), cls));
         embedders.get(m.getKey()).embed(rows.subList(0, 8), 1); // warm-up
         rates.put(m.getKey(), new double[ROUNDS]);
       }
@@ -77,7 +89,7 @@ class PrecisionBench {
         e.close();
       }
     }
-    System.out.printf("%d mails, one per call, 2 intra-op threads, %d rounds%n", rows.size(), ROUNDS);
+    System.out.printf("%s: %d mails, one per call, 2 intra-op threads, %d rounds%n", name, rows.size(), ROUNDS);
     System.out.println("| model | bytes | rows/s min | rows/s median | × fp32 (median) | cosine mean | cosine min |");
     double fp32Median = median(rates.get("fp32"));
     for (String m : models.keySet()) {

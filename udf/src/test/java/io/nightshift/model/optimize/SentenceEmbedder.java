@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Test helper: MiniLM sentence embeddings the sentence-transformers way (mean of the last hidden
- * state over real tokens, then L2-normalized), with each batch padded to its longest row and
- * attention mask 0 on padding. Owns its ONNX Runtime session; close it.
+ * state over real tokens, or the [CLS] token's state for bge, then L2-normalized), with each batch
+ * padded to its longest row and attention mask 0 on padding. Owns its ONNX Runtime session; close it.
  */
 final class SentenceEmbedder implements AutoCloseable {
   static {
@@ -32,8 +32,15 @@ final class SentenceEmbedder implements AutoCloseable {
 
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession session;
+  private final boolean cls;
 
   SentenceEmbedder(Path model) throws OrtException {
+    this(model, false);
+  }
+
+  /** {@code cls}: pool the first ([CLS]) token's state, as bge does, instead of the mean. */
+  SentenceEmbedder(Path model, boolean cls) throws OrtException {
+    this.cls = cls;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(2);
       session = env.createSession(model.toString(), options);
@@ -103,7 +110,7 @@ final class SentenceEmbedder implements AutoCloseable {
       FloatBuffer values = hidden.getFloatBuffer();
       float[][] embeddings = new float[rows][width];
       for (int r = 0; r < rows; r++) {
-        int real = batch.get(r).length;
+        int real = cls ? 1 : batch.get(r).length;
         double[] sum = new double[width];
         for (int t = 0; t < real; t++) {
           int base = (r * length + t) * width;
