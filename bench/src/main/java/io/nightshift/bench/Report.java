@@ -136,7 +136,8 @@ final class Report {
   }
 
   private static void charts(List<Result> all, Path dir) throws IOException {
-    chart(all.stream().filter(r -> !isText(r) && !r.model().equals(BalanceCase.MODEL)).toList(),
+    chart(all.stream().filter(r -> !isText(r) && !r.model().equals(BalanceCase.MODEL)
+        && !r.model().equals(OcrCase.MODEL)).toList(),
         dir.resolve("chart.png"), "tabular MLPs", " MLP", true);
     // Linear: the text cases are within 10x of each other; the bare scan (no model) would dwarf them.
     chart(all.stream().filter(r -> isText(r) && !r.name().startsWith("spark scan")).toList(),
