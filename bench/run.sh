@@ -10,7 +10,7 @@
 #   bench/run.sh --sink-profile   where the Parquet sink's time goes (medium MLP, 1M and 10M rows; -quick: 100k, 1M)
 #   BENCH_MODELS=minilm-int8,small bench/run.sh [--quick]   only these models (small, medium, minilm-int8,
 #                           minilm-fp32, minilm-int8-dynamic, bge-fp32, bge-int8-dynamic,
-#                           embeddings-sample); an unknown name stops the run
+#                           embeddings-sample, ocr-rec); an unknown name stops the run
 # Writes bench/results/<UTC date>/report.md (+ chart.png, memory.md); logs in bench/target/work/logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

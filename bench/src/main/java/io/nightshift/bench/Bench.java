@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.DataTypes;
  * model (ceiling, Nightshift noop and Parquet, SynapseML in its own JVM, row-at-a-time UDF) for
  * the two tabular MLPs and for MiniLM int8 and fp32 ({@link TextCases}), and writes the table
  * and the charts, then judges the goals of issue 14 on the run's own numbers ({@link Verdicts};
- * with the planned-partition case {@link BalanceCase}). Modes: {@code --quick} (small data),
+ * with the planned-partition case {@link BalanceCase}), and the OCR case of issue 15 ({@link
+ * OcrCase}, images/s; not in {@code --tiny}). Modes: {@code --quick} (small data),
  * {@code --full} (1M rows), {@code --tiny} (a few thousand rows, for the harness test),
  * {@code --memory} (see {@link MemoryBench}), {@code --sink-profile} (see {@link SinkProfile}).
  */
@@ -111,6 +112,7 @@ public final class Bench {
     models.forEach(m -> labels.add(m.label()));
     textModels.forEach(m -> labels.add(m.label()));
     labels.add(BalanceCase.MODEL);
+    labels.add(OcrCase.MODEL);
     checkSelection(System.getProperty("bench.models", ""), labels);
     List<Result> all = new ArrayList<>();
     List<Figure> figures = new ArrayList<>();
@@ -129,6 +131,10 @@ public final class Bench {
       }
       if (selected(BalanceCase.MODEL)) {
         all.addAll(BalanceCase.run(spark, o, figures));
+      }
+      // Not in --tiny: the harness test stays quick (VerdictsTest covers the OCR verdict).
+      if (selected(OcrCase.MODEL) && !o.mode().equals("tiny")) {
+        all.addAll(OcrCase.run(spark, o));
       }
     } finally {
       spark.stop();

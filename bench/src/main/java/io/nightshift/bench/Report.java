@@ -38,9 +38,10 @@ final class Report {
         .append("Load average (1/5/15 min, running/total) before: `").append(loadBefore)
         .append("`, after: `").append(loadAfter).append("`.\n");
     md.append(String.format("- Rows: MLPs %,d per case (row-at-a-time UDF and SynapseML's batch-size probe: %,d); "
-        + "MiniLM int8 %,d and fp32 %,d mail paragraphs per case (SynapseML's probe: %,d). ",
+        + "MiniLM int8 %,d and fp32 %,d mail paragraphs per case (SynapseML's probe: %,d); "
+        + "OCR %,d line images per case (its rates are images/s). ",
         o.rows(), o.probeRows(), TextCases.rows(o, "minilm-int8"), TextCases.rows(o, "minilm-fp32"),
-        TextCases.probeRows(o)));
+        TextCases.probeRows(o), OcrCase.images(o)));
     md.append(o.warmups()).append(" warm-up run(s), then ").append(o.runs())
         .append(" timed runs; rows/s of the slowest (min) and of the median run.\n");
     md.append("- Ratios compare medians. Ceiling = plain ONNX Runtime over the same rows in memory; "
@@ -136,7 +137,8 @@ final class Report {
   }
 
   private static void charts(List<Result> all, Path dir) throws IOException {
-    chart(all.stream().filter(r -> !isText(r) && !r.model().equals(BalanceCase.MODEL)).toList(),
+    chart(all.stream().filter(r -> !isText(r) && !r.model().equals(BalanceCase.MODEL)
+        && !r.model().equals(OcrCase.MODEL)).toList(),
         dir.resolve("chart.png"), "tabular MLPs", " MLP", true);
     // Linear: the text cases are within 10x of each other; the bare scan (no model) would dwarf them.
     chart(all.stream().filter(r -> isText(r) && !r.name().startsWith("spark scan")).toList(),

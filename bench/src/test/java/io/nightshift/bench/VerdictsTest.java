@@ -39,6 +39,20 @@ class VerdictsTest {
   }
 
   @Test
+  void ocrNoopAgainstTheCeilingOnly() {
+    List<Result> all = List.of(
+        r(OcrCase.MODEL, "ceiling", 200, 2.0, 2.0, 2.5),          // 100 images/s
+        r(OcrCase.MODEL, OcrCase.NOOP, 200, 2.5, 2.5, 2.5),       // 80 images/s: 0.80
+        r(OcrCase.MODEL, OcrCase.PARQUET, 200, 2.6, 2.6, 2.6));
+
+    List<String> lines = Verdicts.judge(all, List.of()).stream().map(Verdicts.Verdict::line).toList();
+
+    assertThat(lines).filteredOn(l -> l.contains(OcrCase.MODEL)).containsExactly(
+        "- **MISS** OCR, noop ≥ 0.85 of the ceiling (images/s, decode included) — ocr-rec: "
+            + "nightshift noop (image files) 80.0 / ceiling 100 rows/s = **0.80** (goal ≥ 0.85; min runs: 80.0 / 80.0 = 1.00)");
+  }
+
+  @Test
   void textAgainstCeilingUdfAndSynapse() {
     List<Result> all = new ArrayList<>(List.of(
         r("minilm-fp32", "ceiling", 300, 1.0, 1.0, 1.0),
