@@ -112,7 +112,7 @@ public final class TextLines implements SampleGenerator {
   public void generate() throws IOException {
     Set<Integer> alphabet = Truth.alphabet(keys);
     Random random = new Random(SEED);
-    StringBuilder truth = new StringBuilder(Truth.record("path", "text", "angle"));
+    StringBuilder truth = new StringBuilder(Truth.record(Truth.LINES_HEADER.toArray()));
     for (int i = 0; i < COUNT; i++) {
       boolean english = i % 2 == 0;
       String text = english ? ENGLISH.get(i / 2) : CHINESE.get(i / 2);

@@ -82,8 +82,7 @@ public final class TextPages implements SampleGenerator {
   public void generate() throws IOException {
     Set<Integer> alphabet = Truth.alphabet(keys);
     Random random = new Random(SEED);
-    StringBuilder truth =
-        new StringBuilder(Truth.record("path", "line", "x", "y", "width", "height", "text"));
+    StringBuilder truth = new StringBuilder(Truth.record(Truth.PAGES_HEADER.toArray()));
     for (int p = 0; p < COUNT; p++) {
       List<String> lines = PAGES.get(p);
       int height = 60 + 80 * lines.size();
