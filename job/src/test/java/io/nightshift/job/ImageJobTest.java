@@ -12,6 +12,7 @@ import io.nightshift.image.DecodedImage;
 import io.nightshift.image.ImageDecoder;
 import io.nightshift.image.ImageTensorSpec;
 import io.nightshift.result.CtcDecoder;
+import io.nightshift.samples.HandMadePngs;
 import io.nightshift.samples.Samples;
 import io.nightshift.samples.ocr.Cer;
 import io.nightshift.samples.ocr.Truth;
@@ -76,7 +77,7 @@ class ImageJobTest {
     Files.write(dir.resolve("bad-empty.png"), new byte[0]);
     Files.write(dir.resolve("bad-cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
     Files.writeString(dir.resolve("bad-notes.png"), "not an image at all", StandardCharsets.UTF_8);
-    Files.write(dir.resolve("bad-bomb.png"), ImageFilesTest.pngHeader(30_000, 30_000));
+    Files.write(dir.resolve("bad-bomb.png"), HandMadePngs.header(30_000, 30_000));
     Files.write(dir.resolve("bad-huge.png"), new byte[3 << 20]);
     Files.write(dir.resolve(".hidden.png"), new byte[0]); // not listed, as Spark skips it
     return dir;
