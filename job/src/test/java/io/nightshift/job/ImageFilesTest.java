@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nightshift.image.DecodeOutcome;
 import io.nightshift.image.ImageDecoder;
+import io.nightshift.samples.HandMadePngs;
 import io.nightshift.samples.Samples;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,7 +44,7 @@ class ImageFilesTest {
     Files.write(dir.resolve("bad-empty.png"), new byte[0]);
     Files.write(dir.resolve("bad-cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
     Files.writeString(dir.resolve("bad-notes.png"), "not an image at all", StandardCharsets.UTF_8);
-    Files.write(dir.resolve("bad-bomb.png"), pngHeader(30_000, 30_000));
+    Files.write(dir.resolve("bad-bomb.png"), HandMadePngs.header(30_000, 30_000));
   }
 
   /**
@@ -119,31 +117,5 @@ class ImageFilesTest {
         spark.conf().set(key, saved);
       }
     }
-  }
-
-  /** A PNG signature, an IHDR declaring {@code width × height} 8-bit RGB, and IEND: no pixels. */
-  static byte[] pngHeader(int width, int height) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    DataOutputStream o = new DataOutputStream(out);
-    o.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-    DataOutputStream h = new DataOutputStream(ihdr);
-    h.writeInt(width);
-    h.writeInt(height);
-    h.write(new byte[] {8, 2, 0, 0, 0});
-    chunk(o, "IHDR", ihdr.toByteArray());
-    chunk(o, "IEND", new byte[0]);
-    return out.toByteArray();
-  }
-
-  private static void chunk(DataOutputStream o, String type, byte[] data) throws Exception {
-    byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-    o.writeInt(data.length);
-    o.write(name);
-    o.write(data);
-    CRC32 crc = new CRC32();
-    crc.update(name);
-    crc.update(data);
-    o.writeInt((int) crc.getValue());
   }
 }

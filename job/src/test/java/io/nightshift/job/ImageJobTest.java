@@ -12,7 +12,10 @@ import io.nightshift.image.DecodedImage;
 import io.nightshift.image.ImageDecoder;
 import io.nightshift.image.ImageTensorSpec;
 import io.nightshift.result.CtcDecoder;
+import io.nightshift.samples.HandMadePngs;
 import io.nightshift.samples.Samples;
+import io.nightshift.samples.ocr.Cer;
+import io.nightshift.samples.ocr.Truth;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,19 +50,17 @@ class ImageJobTest {
   @TempDir static Path tmp;
   private static SparkSession spark;
   private static Path images;
-  /** file name -> [text, angle] from truth.csv. */
-  private static final Map<String, String[]> truth = new HashMap<>();
+  /** file name -> its line in truth.csv. */
+  private static final Map<String, Truth.Line> truth = new HashMap<>();
 
   @BeforeAll
   static void files() throws Exception {
     spark = SparkTestSession.get();
     images = Files.createDirectories(tmp.resolve("images"));
     Path lines = Samples.ocrLinesTruth().getParent();
-    List<String> csv = Files.readAllLines(Samples.ocrLinesTruth(), StandardCharsets.UTF_8);
-    for (String record : csv.subList(1, csv.size())) {
-      String[] f = fields(record);
-      truth.put(f[0], new String[] {f[1], f[2]});
-      Files.copy(lines.resolve(f[0]), images.resolve(f[0]));
+    for (Truth.Line t : Truth.lines(Samples.ocrLinesTruth())) {
+      truth.put(t.path(), t);
+      Files.copy(lines.resolve(t.path()), images.resolve(t.path()));
     }
     assertThat(truth).hasSize(40);
   }
@@ -76,7 +77,7 @@ class ImageJobTest {
     Files.write(dir.resolve("bad-empty.png"), new byte[0]);
     Files.write(dir.resolve("bad-cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
     Files.writeString(dir.resolve("bad-notes.png"), "not an image at all", StandardCharsets.UTF_8);
-    Files.write(dir.resolve("bad-bomb.png"), ImageFilesTest.pngHeader(30_000, 30_000));
+    Files.write(dir.resolve("bad-bomb.png"), HandMadePngs.header(30_000, 30_000));
     Files.write(dir.resolve("bad-huge.png"), new byte[3 << 20]);
     Files.write(dir.resolve(".hidden.png"), new byte[0]); // not listed, as Spark skips it
     return dir;
@@ -134,14 +135,13 @@ class ImageJobTest {
     ImageTensorSpec spec = ImageTensorSpec.paddleRecognition(3200);
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    long edits = 0;
-    long plainEdits = 0;
-    long chars = 0;
+    Cer job = new Cer();
+    Cer loop = new Cer();
     float worst = 0;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       try (OrtSession rec = env.createSession(Samples.ocrRecModel().toString(), options)) {
-        for (Map.Entry<String, String[]> e : truth.entrySet()) {
+        for (Map.Entry<String, Truth.Line> e : truth.entrySet()) {
           DecodeOutcome outcome = decoder.decode(Files.readAllBytes(images.resolve(e.getKey())));
           DecodedImage image = outcome.image();
           int width = spec.tensorWidth(image);
@@ -158,17 +158,15 @@ class ImageJobTest {
           float diff = Math.abs(row.getFloat(3) - plain.confidence());
           assertThat(diff).as(e.getKey()).isLessThanOrEqualTo(1e-5f);
           worst = Math.max(worst, diff);
-          String want = e.getValue()[0];
-          edits += levenshtein(want, row.getString(2));
-          plainEdits += levenshtein(want, plain.text());
-          chars += want.codePointCount(0, want.length());
+          job.add(e.getValue().text(), row.getString(2));
+          loop.add(e.getValue().text(), plain.text());
         }
       }
     }
     System.out.printf("[ocr-job] CER %d/%d = %.4f (plain loop %d/%d), largest confidence difference %.2e%n",
-        edits, chars, (double) edits / chars, plainEdits, chars, worst);
-    assertThat(chars).isEqualTo(737);
-    assertThat(edits).isEqualTo(plainEdits);
+        job.edits(), job.chars(), job.rate(), loop.edits(), loop.chars(), worst);
+    assertThat(job.chars()).isEqualTo(737);
+    assertThat(job.edits()).isEqualTo(loop.edits());
   }
 
   /** The orientation job: argmax with labels [0, 180] turns exactly the 8 turned lines. */
@@ -183,7 +181,7 @@ class ImageJobTest {
       angles.put(name(r.getString(0)), r.getString(1));
     }
     assertThat(angles).hasSize(40);
-    truth.forEach((file, t) -> assertThat(angles.get(file)).as(file).isEqualTo(t[1]));
+    truth.forEach((file, t) -> assertThat(angles.get(file)).as(file).isEqualTo(String.valueOf(t.angle())));
     assertThat(angles.values().stream().filter("180"::equals).count()).isEqualTo(8);
   }
 
@@ -235,55 +233,14 @@ class ImageJobTest {
         Map.of(3L, "image_too_large", 4L, "image_empty", 5L, "image_empty"));
     // Upright lines among the smallest three read as their truth without the margin spaces.
     for (Row r : written.values()) {
-      String[] t = truth.get(r.getString(1));
-      if (t[1].equals("0")) {
-        assertThat(r.getString(2).strip()).as(r.getString(1)).isEqualTo(t[0]);
+      Truth.Line t = truth.get(r.getString(1));
+      if (t.angle() == 0) {
+        assertThat(r.getString(2).strip()).as(r.getString(1)).isEqualTo(t.text());
       }
     }
   }
 
   private static String name(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  /** Edit distance over code points. */
-  static int levenshtein(String a, String b) {
-    int[] x = a.codePoints().toArray();
-    int[] y = b.codePoints().toArray();
-    int[] prev = new int[y.length + 1];
-    int[] cur = new int[y.length + 1];
-    for (int j = 0; j <= y.length; j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= x.length; i++) {
-      cur[0] = i;
-      for (int j = 1; j <= y.length; j++) {
-        int sub = prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[y.length];
-  }
-
-  /** One truth.csv record: path, text (maybe quoted), angle. */
-  static String[] fields(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        out.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    out.add(field.toString());
-    return out.toArray(String[]::new);
   }
 }

@@ -1,6 +1,5 @@
 package io.nightshift.job;
 
-import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,20 +45,13 @@ class OnnxScorerPipelineTest {
   static Path parquet;
   static Dataset<Row> input;
   /** The job's probabilities by row_id, and the ids it quarantined. */
-  static Map<Long, List<Float>> jobProbs = new HashMap<>();
-  static Set<Long> jobRejected = new HashSet<>();
+  static Map<Long, List<Float>> jobProbs;
+  static Set<Long> jobRejected;
 
   @BeforeAll
   static void jobOutput() {
     spark = SparkTestSession.get();
-    parquet = tmp.resolve("penguins");
-    spark.read().option("header", "true").schema(
-            "species STRING, island STRING, bill_length_mm DOUBLE, bill_depth_mm DOUBLE, "
-                + "flipper_length_mm DOUBLE, body_mass_g DOUBLE, sex STRING")
-        .csv(Samples.penguinsCsv().toString())
-        .withColumn("row_id", monotonically_increasing_id())
-        .repartition(4)
-        .write().parquet(parquet.toString());
+    parquet = PenguinsWithIds.writeParquet(spark, tmp.resolve("penguins"));
     input = spark.read().parquet(parquet.toString());
     Path out = tmp.resolve("job-out");
     assertThat(Nightshift.execute(new String[] {"run", "--config", CONFIG,
@@ -68,10 +60,9 @@ class OnnxScorerPipelineTest {
         "--set", "inference.outputs.output.column=probs", "--set", "inference.outputs.output.post=none",
         "--set", "inference.outputs.output.labels=[]",
         "--set", "inference.batch-size=16"})).isEqualTo(0);
-    spark.read().parquet(out.toString()).select("row_id", "probs").collectAsList()
-        .forEach(r -> jobProbs.put(r.getLong(0), r.getList(1)));
-    spark.read().parquet(out.resolve("_rejected").toString()).select("row_id").collectAsList()
-        .forEach(r -> jobRejected.add(r.getLong(0)));
+    PenguinsWithIds.JobOutput job = PenguinsWithIds.JobOutput.read(spark, out);
+    jobProbs = job.probs();
+    jobRejected = job.rejected();
     assertThat(jobProbs).hasSize(342);
     assertThat(jobRejected).hasSize(2);
   }

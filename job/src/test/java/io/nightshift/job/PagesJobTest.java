@@ -20,13 +20,13 @@ import io.nightshift.onnx.SessionFactory;
 import io.nightshift.onnx.SessionKey;
 import io.nightshift.result.CtcDecoder;
 import io.nightshift.samples.Samples;
+import io.nightshift.samples.ocr.Cer;
+import io.nightshift.samples.ocr.Truth;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -69,12 +69,7 @@ class PagesJobTest {
     SparkSession spark = SparkTestSession.get();
     Path pagesDir = Samples.ocrPagesTruth().getParent();
     Path in = Files.createDirectories(tmp.resolve("pages"));
-    Map<String, List<String>> truth = new LinkedHashMap<>();
-    List<String> csv = Files.readAllLines(Samples.ocrPagesTruth(), StandardCharsets.UTF_8);
-    for (String record : csv.subList(1, csv.size())) {
-      String[] f = ImageJobTest.fields(record);
-      truth.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[6]);
-    }
+    Map<String, List<Truth.PageLine>> truth = Truth.pages(Samples.ocrPagesTruth());
     assertThat(truth).hasSize(4);
     for (String page : truth.keySet()) {
       Files.copy(pagesDir.resolve(page), in.resolve(page));
@@ -122,13 +117,11 @@ class PagesJobTest {
     // The plain loop: the same reader on the driver, page after page.
     PageReader reader = new PageReader(PageSettings.paddle(), CtcDecoder.paddle(Samples.ocrKeys()));
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
-    long edits = 0;
-    long chars = 0;
-    int lines = 0;
+    Cer cer = new Cer();
     try (LeaseCache.Lease<ScoringSession> det = lease(Samples.ocrDetModel());
         LeaseCache.Lease<ScoringSession> cls = lease(Samples.ocrClsModel());
         LeaseCache.Lease<ScoringSession> rec = lease(Samples.ocrRecModel())) {
-      for (Map.Entry<String, List<String>> page : truth.entrySet()) {
+      for (Map.Entry<String, List<Truth.PageLine>> page : truth.entrySet()) {
         DecodedImage image = decoder.decode(Files.readAllBytes(pagesDir.resolve(page.getKey()))).image();
         List<PageLine> plain = reader.read(image, det.value(), cls.value(), rec.value());
         List<Row> job = byPage.get(page.getKey());
@@ -141,19 +134,18 @@ class PagesJobTest {
           assertThat(Math.abs(line.getFloat(2) - plain.get(i).confidence())).as(page.getKey() + " confidence " + i)
               .isLessThanOrEqualTo(1e-5f);
         }
-        List<String> want = page.getValue();
+        List<Truth.PageLine> want = page.getValue();
         assertThat(job).as(page.getKey()).hasSameSizeAs(want);
         for (int i = 0; i < want.size(); i++) {
-          edits += ImageJobTest.levenshtein(want.get(i), job.get(i).getString(1));
-          chars += want.get(i).codePointCount(0, want.get(i).length());
-          lines++;
+          cer.add(want.get(i).text(), job.get(i).getString(1));
         }
       }
     }
-    System.out.printf("[pages-job] %d lines, CER %d/%d = %.4f%n", lines, edits, chars, (double) edits / chars);
-    assertThat(lines).isEqualTo(16);
-    assertThat(chars).isEqualTo(327);
-    assertThat(edits).isLessThanOrEqualTo(PINNED_EDITS);
+    System.out.printf("[pages-job] %d lines, CER %d/%d = %.4f%n",
+        cer.lines(), cer.edits(), cer.chars(), cer.rate());
+    assertThat(cer.lines()).isEqualTo(16);
+    assertThat(cer.chars()).isEqualTo(327);
+    assertThat(cer.edits()).isLessThanOrEqualTo(PINNED_EDITS);
   }
 
   /** A dictionary of another model is refused before launch (exit 2), naming the key and both counts. */

@@ -1,6 +1,5 @@
 package io.nightshift.job;
 
-import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +9,6 @@ import io.nightshift.sql.Functions;
 import io.nightshift.sql.NightshiftExtensions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,20 +29,13 @@ class SqlScoringTest {
   static SparkSession spark;
   static Path parquet;
   static Path jobFile;
-  static Map<Long, List<Float>> jobProbs = new HashMap<>();
-  static Set<Long> jobRejected = new HashSet<>();
+  static Map<Long, List<Float>> jobProbs;
+  static Set<Long> jobRejected;
 
   @BeforeAll
   static void jobOutput() throws Exception {
     spark = SparkTestSession.get();
-    parquet = tmp.resolve("penguins");
-    spark.read().option("header", "true").schema(
-            "species STRING, island STRING, bill_length_mm DOUBLE, bill_depth_mm DOUBLE, "
-                + "flipper_length_mm DOUBLE, body_mass_g DOUBLE, sex STRING")
-        .csv(Samples.penguinsCsv().toString())
-        .withColumn("row_id", monotonically_increasing_id())
-        .repartition(4)
-        .write().parquet(parquet.toString());
+    parquet = PenguinsWithIds.writeParquet(spark, tmp.resolve("penguins"));
     // A job file as a user would write it; the functions use its model.* and inference.* keys.
     jobFile = tmp.resolve("penguins.yaml");
     Files.writeString(jobFile, String.join("\n",
@@ -70,10 +61,9 @@ class SqlScoringTest {
         ""));
     assertThat(Nightshift.execute(new String[] {"run", "--config", jobFile.toString()})).isEqualTo(0);
     Path out = tmp.resolve("job-out");
-    spark.read().parquet(out.toString()).select("row_id", "probs").collectAsList()
-        .forEach(r -> jobProbs.put(r.getLong(0), r.getList(1)));
-    spark.read().parquet(out.resolve("_rejected").toString()).select("row_id").collectAsList()
-        .forEach(r -> jobRejected.add(r.getLong(0)));
+    PenguinsWithIds.JobOutput job = PenguinsWithIds.JobOutput.read(spark, out);
+    jobProbs = job.probs();
+    jobRejected = job.rejected();
     assertThat(jobProbs).hasSize(342);
     assertThat(jobRejected).hasSize(2);
   }

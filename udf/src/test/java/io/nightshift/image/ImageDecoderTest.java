@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.quality.RejectReason;
 import io.nightshift.quality.Rejection;
+import io.nightshift.samples.HandMadePngs;
 import io.nightshift.samples.Samples;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +130,7 @@ class ImageDecoderTest {
 
   @Test
   void aDecompressionBombIsRefusedFromItsHeader() throws Exception {
-    byte[] bomb = TestImages.blackPng(30_000, 30_000);
+    byte[] bomb = HandMadePngs.black(30_000, 30_000);
     assertThat(bomb.length).isLessThan(1_000_000);
     DecodeOutcome outcome = decoder.decode(bomb);
     assertThat(outcome.rejection())
@@ -142,7 +143,7 @@ class ImageDecoderTest {
 
   @Test
   void theLimitIsTheDecodersOwn() throws Exception {
-    byte[] png = TestImages.blackPng(101, 100);
+    byte[] png = HandMadePngs.black(101, 100);
     assertThat(new ImageDecoder(10_100).decode(png).ok()).isTrue();
     assertThat(new ImageDecoder(10_099).decode(png).rejection().detail())
         .isEqualTo("the PNG header declares 101×100 = 10100 pixels, above the limit of 10099");

@@ -43,15 +43,7 @@ class ImageTensorSpecTest {
 
   @Test
   void nhwcRgbInterleavesTheChannelsOfEachPixel() {
-    ImageTensorSpec spec =
-        new ImageTensorSpec(
-            new ImageResize.Fixed(2, 3),
-            ChannelOrder.RGB,
-            TensorLayout.NHWC,
-            1f,
-            new float[] {0, 0, 0},
-            new float[] {1, 1, 1},
-            0);
+    ImageTensorSpec spec = raw(2, 3, TensorLayout.NHWC);
     float[] row = new float[spec.rowSize(3)];
     spec.write(uniform(6, 4, 0x0a141e), 3, row, 0);
     for (int p = 0; p < 6; p++) {
@@ -71,15 +63,7 @@ class ImageTensorSpecTest {
 
   @Test
   void resizingIsBilinearOnOpenCvsPixelCentreGrid() {
-    ImageTensorSpec raw =
-        new ImageTensorSpec(
-            new ImageResize.Fixed(1, 4),
-            ChannelOrder.RGB,
-            TensorLayout.NCHW,
-            1f,
-            new float[] {0, 0, 0},
-            new float[] {1, 1, 1},
-            0);
+    ImageTensorSpec raw = raw(1, 4, TensorLayout.NCHW);
     float[] row = new float[raw.rowSize(4)];
     // Grey 0 and 255 side by side, stretched to 4: source x = (x + 0.5) / 2 − 0.5.
     raw.write(new DecodedImage(2, 1, new int[] {0x000000, 0xffffff}), 4, row, 0);
@@ -88,15 +72,7 @@ class ImageTensorSpecTest {
 
   @Test
   void theSameSizeCopiesThePixels() {
-    ImageTensorSpec raw =
-        new ImageTensorSpec(
-            new ImageResize.Fixed(1, 3),
-            ChannelOrder.RGB,
-            TensorLayout.NCHW,
-            1f,
-            new float[] {0, 0, 0},
-            new float[] {1, 1, 1},
-            0);
+    ImageTensorSpec raw = raw(1, 3, TensorLayout.NCHW);
     float[] row = new float[9];
     raw.write(new DecodedImage(3, 1, new int[] {0x010203, 0x040506, 0x070809}), 3, row, 0);
     assertThat(row).containsExactly(1, 4, 7, 2, 5, 8, 3, 6, 9);
@@ -113,6 +89,18 @@ class ImageTensorSpecTest {
         .hasMessage("no room for 46080 floats at offset 1 of 46080");
     assertThatThrownBy(() -> new ImageResize.FixedHeight(48, 400, 320))
         .hasMessage("minWidth 400 is above maxWidth 320");
+  }
+
+  /** RGB resized to {@code h × w}, the pixel values as they are: scale 1, mean 0, std 1, pad 0. */
+  private static ImageTensorSpec raw(int h, int w, TensorLayout layout) {
+    return new ImageTensorSpec(
+        new ImageResize.Fixed(h, w),
+        ChannelOrder.RGB,
+        layout,
+        1f,
+        new float[] {0, 0, 0},
+        new float[] {1, 1, 1},
+        0);
   }
 
   private static DecodedImage uniform(int w, int h, int rgb) {

@@ -11,8 +11,9 @@ import io.nightshift.result.CtcDecoder;
 import ai.onnxruntime.OnnxJavaType;
 import org.apache.arrow.memory.BufferAllocator;
 import io.nightshift.samples.Samples;
+import io.nightshift.samples.ocr.Cer;
+import io.nightshift.samples.ocr.Truth;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,12 +56,10 @@ class OcrLoopTest {
     ImageTensorSpec recSpec = ImageTensorSpec.paddleRecognition(3200);
     lines = new ArrayList<>();
     upright = new ArrayList<>();
-    List<String> truth = Files.readAllLines(Samples.ocrLinesTruth(), StandardCharsets.UTF_8);
-    for (String record : truth.subList(1, truth.size())) {
-      String[] f = fields(record);
-      Path file = Samples.ocrLinesTruth().resolveSibling(f[0]);
+    for (Truth.Line t : Truth.lines(Samples.ocrLinesTruth())) {
+      Path file = Samples.ocrLinesTruth().resolveSibling(t.path());
       DecodeOutcome outcome = decoder.decode(Files.readAllBytes(file));
-      assertThat(outcome.rejection()).as(f[0]).isNull();
+      assertThat(outcome.rejection()).as(t.path()).isNull();
       DecodedImage image = outcome.image();
 
       float[] clsProbs = runOne(cls, clsSpec, image, clsSpec.tensorWidth(image));
@@ -73,7 +72,7 @@ class OcrLoopTest {
       float[] recProbs = runOne(rec, recSpec, image, width);
       int steps = recProbs.length / ctc.classes();
       CtcDecoder.Decoded decoded = ctc.decode(recProbs, 0, steps);
-      lines.add(new Line(f[0], f[1], Integer.parseInt(f[2]), angle, decoded));
+      lines.add(new Line(t.path(), t.text(), t.angle(), angle, decoded));
     }
   }
 
@@ -117,30 +116,24 @@ class OcrLoopTest {
    */
   @Test
   void characterErrorRateIsPinned() {
-    long edits = 0;
-    long trimmedEdits = 0;
-    long chars = 0;
-    long exact = 0;
+    Cer raw = new Cer();
+    Cer trimmed = new Cer();
     for (Line l : lines) {
-      int d = levenshtein(l.text, l.decoded.text());
-      edits += d;
-      trimmedEdits += levenshtein(l.text, l.decoded.text().strip());
-      chars += l.text.codePointCount(0, l.text.length());
-      exact += d == 0 ? 1 : 0;
+      int d = raw.add(l.text, l.decoded.text());
+      trimmed.add(l.text, l.decoded.text().strip());
       System.out.printf(
           "[ocr] %s angle %d→%d %s conf %.4f %s%n",
           l.path, l.angle, l.predictedAngle, d == 0 ? "exact" : d + " edits", l.decoded.confidence(),
           d == 0 ? "" : "'" + l.text + "' read as '" + l.decoded.text() + "'");
       assertThat(l.decoded.confidence()).as(l.path).isBetween(0f, 1f);
     }
-    double cer = (double) edits / chars;
     System.out.printf(
         "[ocr] CER %d/%d = %.4f, %d of %d lines exact; %d edits without outer spaces%n",
-        edits, chars, cer, exact, lines.size(), trimmedEdits);
-    assertThat(chars).isEqualTo(737);
-    assertThat(cer).isLessThanOrEqualTo(22.0 / 737);
-    assertThat(exact).isGreaterThanOrEqualTo(25);
-    assertThat(trimmedEdits).isZero();
+        raw.edits(), raw.chars(), raw.rate(), raw.exact(), raw.lines(), trimmed.edits());
+    assertThat(raw.chars()).isEqualTo(737);
+    assertThat(raw.rate()).isLessThanOrEqualTo(22.0 / 737);
+    assertThat(raw.exact()).isGreaterThanOrEqualTo(25);
+    assertThat(trimmed.edits()).isZero();
   }
 
   /**
@@ -230,53 +223,6 @@ class OcrLoopTest {
   }
 
   private record Batch(int width, List<CtcDecoder.Decoded> decoded) {}
-
-  /** Edit distance over code points (insertions, deletions, substitutions cost 1). */
-  static int levenshtein(String a, String b) {
-    int[] x = a.codePoints().toArray();
-    int[] y = b.codePoints().toArray();
-    int[] prev = new int[y.length + 1];
-    int[] cur = new int[y.length + 1];
-    for (int j = 0; j <= y.length; j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= x.length; i++) {
-      cur[0] = i;
-      for (int j = 1; j <= y.length; j++) {
-        int sub = prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[y.length];
-  }
-
-  @Test
-  void levenshteinCountsCodePoints() {
-    assertThat(levenshtein("kitten", "sitting")).isEqualTo(3);
-    assertThat(levenshtein("天气很好", "天气好")).isEqualTo(1);
-    assertThat(levenshtein("", "abc")).isEqualTo(3);
-  }
-
-  private static String[] fields(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        out.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    out.add(field.toString());
-    return out.toArray(String[]::new);
-  }
 
   private record Line(String path, String text, int angle, int predictedAngle, CtcDecoder.Decoded decoded) {}
 }

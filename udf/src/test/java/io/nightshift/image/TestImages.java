@@ -4,14 +4,13 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 
-/** Image files made in tests with ImageIO's writers, and by hand where no writer can make them. */
+/**
+ * Image files made in tests with ImageIO's writers, and by hand where no writer can make them (PNGs
+ * by hand: {@link io.nightshift.samples.HandMadePngs}).
+ */
 final class TestImages {
   private TestImages() {}
 
@@ -65,47 +64,5 @@ final class TestImages {
     o.write(exif);
     o.write(jpeg, 2, jpeg.length - 2);
     return out.toByteArray();
-  }
-
-  /**
-   * A valid 1-bit greyscale PNG of {@code width × height}, all black: every row is a filter byte
-   * and zeros, deflated. 30000 × 30000 is 112 MB of rows that deflate to ~110 KB — and would be
-   * 3.6 GB once decoded to RGB ints: a decompression bomb.
-   */
-  static byte[] blackPng(int width, int height) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    DataOutputStream o = new DataOutputStream(out);
-    o.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-    DataOutputStream h = new DataOutputStream(ihdr);
-    h.writeInt(width);
-    h.writeInt(height);
-    h.writeByte(1); // bit depth
-    h.writeByte(0); // greyscale
-    h.writeByte(0); // deflate
-    h.writeByte(0); // adaptive filtering
-    h.writeByte(0); // no interlace
-    chunk(o, "IHDR", ihdr.toByteArray());
-    ByteArrayOutputStream idat = new ByteArrayOutputStream();
-    byte[] row = new byte[1 + (width + 7) / 8];
-    try (OutputStream z = new DeflaterOutputStream(idat, new Deflater(9), 1 << 16)) {
-      for (int y = 0; y < height; y++) {
-        z.write(row);
-      }
-    }
-    chunk(o, "IDAT", idat.toByteArray());
-    chunk(o, "IEND", new byte[0]);
-    return out.toByteArray();
-  }
-
-  private static void chunk(DataOutputStream o, String type, byte[] data) throws IOException {
-    byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-    o.writeInt(data.length);
-    o.write(name);
-    o.write(data);
-    CRC32 crc = new CRC32();
-    crc.update(name);
-    crc.update(data);
-    o.writeInt((int) crc.getValue());
   }
 }

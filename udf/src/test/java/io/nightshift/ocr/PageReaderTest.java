@@ -16,7 +16,8 @@ import io.nightshift.onnx.SessionFactory;
 import io.nightshift.onnx.SessionKey;
 import io.nightshift.result.CtcDecoder;
 import io.nightshift.samples.Samples;
-import java.nio.charset.StandardCharsets;
+import io.nightshift.samples.ocr.Cer;
+import io.nightshift.samples.ocr.Truth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class PageReaderTest {
   private static ScoringSession rec;
   private static PageReader reader;
   /** Truth lines per page file, in truth (reading) order. */
-  private static final Map<String, List<Truth>> truth = new LinkedHashMap<>();
+  private static Map<String, List<Truth.PageLine>> truth;
   /** What the reader found per page file. */
   private static final Map<String, List<PageLine>> found = new LinkedHashMap<>();
 
@@ -60,13 +61,7 @@ class PageReaderTest {
     assertThat(lease(Samples.ocrDetModel())).isSameAs(det);
     sessionsAfter = SessionCache.shared().sessionsCreated();
     reader = new PageReader(PageSettings.paddle(), CtcDecoder.paddle(Samples.ocrKeys()));
-    List<String> rows = Files.readAllLines(Samples.ocrPagesTruth(), StandardCharsets.UTF_8);
-    for (String row : rows.subList(1, rows.size())) {
-      String[] f = fields(row);
-      truth.computeIfAbsent(f[0], k -> new ArrayList<>())
-          .add(new Truth(Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
-              Integer.parseInt(f[5]), f[6]));
-    }
+    truth = Truth.pages(Samples.ocrPagesTruth());
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
     for (String page : truth.keySet()) {
       Path file = Samples.ocrPagesTruth().resolveSibling(page);
@@ -113,21 +108,22 @@ class PageReaderTest {
   void everyTruthLineIsMatchedByADetectedBox() {
     double worstIou = 1;
     int worstCorner = 0;
-    for (Map.Entry<String, List<Truth>> page : truth.entrySet()) {
+    for (Map.Entry<String, List<Truth.PageLine>> page : truth.entrySet()) {
       List<PageLine> lines = found.get(page.getKey());
       assertThat(lines).as(page.getKey()).hasSameSizeAs(page.getValue());
       for (int i = 0; i < lines.size(); i++) {
-        Truth t = page.getValue().get(i);
+        Truth.PageLine t = page.getValue().get(i);
         TextBox b = lines.get(i).box();
         int left = Math.min(b.x(0), b.x(3));
         int right = Math.max(b.x(1), b.x(2));
         int top = Math.min(b.y(0), b.y(1));
         int bottom = Math.max(b.y(2), b.y(3));
-        double iou = iou(left, top, right, bottom, t.x, t.y, t.x + t.width, t.y + t.height);
+        double iou =
+            iou(left, top, right, bottom, t.x(), t.y(), t.x() + t.width(), t.y() + t.height());
         int corner =
             Math.max(
-                Math.max(Math.abs(left - t.x), Math.abs(right - (t.x + t.width))),
-                Math.max(Math.abs(top - t.y), Math.abs(bottom - (t.y + t.height))));
+                Math.max(Math.abs(left - t.x()), Math.abs(right - (t.x() + t.width()))),
+                Math.max(Math.abs(top - t.y()), Math.abs(bottom - (t.y() + t.height()))));
         System.out.printf(
             "[pages] %s line %d: box %s iou %.3f corner %d px '%s' %.4f%n",
             page.getKey(), i, b, iou, corner, lines.get(i).text(), lines.get(i).confidence());
@@ -156,31 +152,22 @@ class PageReaderTest {
    */
   @Test
   void textMatchesTheTruthAtThePinnedRate() {
-    long edits = 0;
-    long chars = 0;
-    long exact = 0;
-    long lines = 0;
-    for (Map.Entry<String, List<Truth>> page : truth.entrySet()) {
+    Cer cer = new Cer();
+    for (Map.Entry<String, List<Truth.PageLine>> page : truth.entrySet()) {
       List<PageLine> read = found.get(page.getKey());
       for (int i = 0; i < page.getValue().size(); i++) {
-        String want = page.getValue().get(i).text;
-        String got = i < read.size() ? read.get(i).text() : "";
-        int d = levenshtein(want, got);
-        edits += d;
-        chars += want.codePointCount(0, want.length());
-        exact += d == 0 ? 1 : 0;
-        lines++;
+        cer.add(page.getValue().get(i).text(), i < read.size() ? read.get(i).text() : "");
         if (i < read.size()) {
           assertThat(read.get(i).confidence()).isBetween(PageSettings.paddle().dropScore(), 1f);
         }
       }
     }
-    double cer = (double) edits / chars;
-    System.out.printf("[pages] CER %d/%d = %.4f, %d of %d lines exact%n", edits, chars, cer, exact, lines);
-    assertThat(lines).isEqualTo(16);
-    assertThat(chars).isEqualTo(MEASURED_CHARS);
-    assertThat(cer).isLessThanOrEqualTo(PINNED_CER);
-    assertThat(exact).isGreaterThanOrEqualTo(13);
+    System.out.printf("[pages] CER %d/%d = %.4f, %d of %d lines exact%n",
+        cer.edits(), cer.chars(), cer.rate(), cer.exact(), cer.lines());
+    assertThat(cer.lines()).isEqualTo(16);
+    assertThat(cer.chars()).isEqualTo(MEASURED_CHARS);
+    assertThat(cer.rate()).isLessThanOrEqualTo(PINNED_CER);
+    assertThat(cer.exact()).isGreaterThanOrEqualTo(13);
   }
 
   /**
@@ -234,47 +221,5 @@ class PageReaderTest {
 
   private static String squeeze(String text) {
     return text.replace(" ", "");
-  }
-
-  /** Edit distance over code points. */
-  static int levenshtein(String a, String b) {
-    int[] x = a.codePoints().toArray();
-    int[] y = b.codePoints().toArray();
-    int[] prev = new int[y.length + 1];
-    int[] cur = new int[y.length + 1];
-    for (int j = 0; j <= y.length; j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= x.length; i++) {
-      cur[0] = i;
-      for (int j = 1; j <= y.length; j++) {
-        int sub = prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[y.length];
-  }
-
-  private record Truth(int x, int y, int width, int height, String text) {}
-
-  private static String[] fields(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        out.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    out.add(field.toString());
-    return out.toArray(String[]::new);
   }
 }

@@ -1,18 +1,12 @@
 package io.nightshift.samples.ocr;
 
-import io.nightshift.samples.OutputFiles;
-import io.nightshift.samples.SampleGenerator;
 import io.nightshift.samples.ocr.TextFonts.Script;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.font.TextLayout;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -28,7 +22,7 @@ import java.util.Set;
  * px), margins, paper and ink grey come from {@code java.util.Random} seeded with {@value #SEED}:
  * the same JDK draws the same pixels every time.
  */
-public final class TextLines implements SampleGenerator {
+public final class TextLines extends TextImageSet {
   static final int COUNT = 40;
   static final long SEED = 20261130L;
 
@@ -78,15 +72,9 @@ public final class TextLines implements SampleGenerator {
           "数据已经保存成功",
           "明天下午开会");
 
-  private final TextFonts fonts;
-  private final Path keys;
-  private final Path dir;
-
   /** Draws with {@code fonts}, checks every text against {@code keys}, writes into {@code dir}. */
   public TextLines(TextFonts fonts, Path keys, Path dir) {
-    this.fonts = fonts;
-    this.keys = keys;
-    this.dir = dir;
+    super(fonts, keys, dir, COUNT);
   }
 
   @Override
@@ -95,13 +83,8 @@ public final class TextLines implements SampleGenerator {
   }
 
   @Override
-  public List<Path> outputs() {
-    List<Path> out = new ArrayList<>();
-    for (int i = 0; i < COUNT; i++) {
-      out.add(dir.resolve(fileName(i)));
-    }
-    out.add(dir.resolve("truth.csv"));
-    return out;
+  String imageName(int i) {
+    return fileName(i);
   }
 
   static String fileName(int i) {
@@ -112,7 +95,7 @@ public final class TextLines implements SampleGenerator {
   public void generate() throws IOException {
     Set<Integer> alphabet = Truth.alphabet(keys);
     Random random = new Random(SEED);
-    StringBuilder truth = new StringBuilder(Truth.record("path", "text", "angle"));
+    StringBuilder truth = new StringBuilder(Truth.record(Truth.LINES_HEADER.toArray()));
     for (int i = 0; i < COUNT; i++) {
       boolean english = i % 2 == 0;
       String text = english ? ENGLISH.get(i / 2) : CHINESE.get(i / 2);
@@ -143,13 +126,6 @@ public final class TextLines implements SampleGenerator {
       Drawing.write(image, dir.resolve(fileName(i)));
       truth.append(Truth.record(fileName(i), text, angle));
     }
-    // Last: the truth file marks the set as complete (GenerateSamples checks every output).
-    OutputFiles.write(
-        dir.resolve("truth.csv"),
-        file -> {
-          try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(truth.toString());
-          }
-        });
+    writeTruth(truth);
   }
 }

@@ -1,7 +1,5 @@
 package io.nightshift.samples.ocr;
 
-import io.nightshift.samples.OutputFiles;
-import io.nightshift.samples.SampleGenerator;
 import io.nightshift.samples.ocr.TextFonts.Script;
 import java.awt.Color;
 import java.awt.Font;
@@ -9,11 +7,7 @@ import java.awt.font.TextLayout;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -27,7 +21,7 @@ import java.util.Set;
  * and 60–80 px apart; page 2 is a JPEG (quality {@value Drawing#JPEG_QUALITY}) and page 3 has
  * Gaussian noise. Seeded with {@value #SEED}.
  */
-public final class TextPages implements SampleGenerator {
+public final class TextPages extends TextImageSet {
   static final int COUNT = 4;
   static final long SEED = 20261201L;
   static final int WIDTH = 800;
@@ -49,14 +43,9 @@ public final class TextPages implements SampleGenerator {
               "Please sign and return by Friday",
               "Page 3 of 12"));
 
-  private final TextFonts fonts;
-  private final Path keys;
-  private final Path dir;
-
+  /** Draws with {@code fonts}, checks every text against {@code keys}, writes into {@code dir}. */
   public TextPages(TextFonts fonts, Path keys, Path dir) {
-    this.fonts = fonts;
-    this.keys = keys;
-    this.dir = dir;
+    super(fonts, keys, dir, COUNT);
   }
 
   @Override
@@ -65,13 +54,8 @@ public final class TextPages implements SampleGenerator {
   }
 
   @Override
-  public List<Path> outputs() {
-    List<Path> out = new ArrayList<>();
-    for (int i = 0; i < COUNT; i++) {
-      out.add(dir.resolve(fileName(i)));
-    }
-    out.add(dir.resolve("truth.csv"));
-    return out;
+  String imageName(int i) {
+    return fileName(i);
   }
 
   static String fileName(int i) {
@@ -82,8 +66,7 @@ public final class TextPages implements SampleGenerator {
   public void generate() throws IOException {
     Set<Integer> alphabet = Truth.alphabet(keys);
     Random random = new Random(SEED);
-    StringBuilder truth =
-        new StringBuilder(Truth.record("path", "line", "x", "y", "width", "height", "text"));
+    StringBuilder truth = new StringBuilder(Truth.record(Truth.PAGES_HEADER.toArray()));
     for (int p = 0; p < COUNT; p++) {
       List<String> lines = PAGES.get(p);
       int height = 60 + 80 * lines.size();
@@ -114,12 +97,6 @@ public final class TextPages implements SampleGenerator {
       }
       Drawing.write(page, dir.resolve(fileName(p)));
     }
-    OutputFiles.write(
-        dir.resolve("truth.csv"),
-        file -> {
-          try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(truth.toString());
-          }
-        });
+    writeTruth(truth);
   }
 }

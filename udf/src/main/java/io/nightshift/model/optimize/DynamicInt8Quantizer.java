@@ -44,8 +44,6 @@ final class DynamicInt8Quantizer {
   /** The operator set of ONNX Runtime's contrib operators. */
   static final String MS_DOMAIN = "com.microsoft";
 
-  private static final int LEVELS = 127;
-
   private final int minElements;
 
   DynamicInt8Quantizer(int minElements) {
@@ -239,20 +237,7 @@ final class DynamicInt8Quantizer {
     if (tensor.getDimsCount() != 2) {
       throw new SkipTensor("MatMul/Gemm weight of rank " + tensor.getDimsCount() + "; only 2-D weights run on integer kernels");
     }
-    long count = TensorData.elementCount(tensor);
-    if (count >= 0 && count < minElements) {
-      throw new SkipTensor(count + " values, below the int8 threshold of " + minElements);
-    }
-    if (uses.isGraphInput(name)) {
-      throw new SkipTensor("also a graph input, so a caller may feed another value");
-    }
-    if (uses.isGraphOutput(name)) {
-      throw new SkipTensor("also a graph output, whose value must stay exact");
-    }
-    String subgraphReader = uses.subgraphReader(name);
-    if (subgraphReader != null) {
-      throw new SkipTensor("read inside the subgraph of " + subgraphReader + "; subgraphs are left as they are");
-    }
+    SymmetricInt8.checkUse(tensor, uses, minElements);
     Set<Boolean> transposed = new HashSet<>();
     Set<String> kinds = new java.util.LinkedHashSet<>();
     List<Use> readers = uses.consumers(name);
@@ -263,44 +248,27 @@ final class DynamicInt8Quantizer {
     if (transposed.size() > 1) {
       throw new SkipTensor("read both as B [K, N] and transposed (Gemm transB=1) by different nodes");
     }
-    float[] values = TensorData.floats(tensor);
-    for (float value : values) {
-      if (!Float.isFinite(value)) {
-        throw new SkipTensor("holds NaN or infinite values");
-      }
-    }
+    float[] values = SymmetricInt8.finiteFloats(tensor);
     long[] dims = TensorData.dims(tensor);
     boolean transB = transposed.contains(Boolean.TRUE);
     int k = (int) (transB ? dims[1] : dims[0]);
     int n = (int) (transB ? dims[0] : dims[1]);
-    float[] maxAbs = new float[n];
-    for (int r = 0; r < k; r++) {
-      for (int c = 0; c < n; c++) {
-        maxAbs[c] = Math.max(maxAbs[c], Math.abs(at(values, transB, k, n, r, c)));
-      }
-    }
-    float[] scales = new float[n];
-    for (int c = 0; c < n; c++) {
-      // An all-zero column still needs a positive scale; any will do, as every value is 0.
-      scales[c] = maxAbs[c] > 0 ? maxAbs[c] / LEVELS : 1f;
-    }
-    byte[] q = new byte[k * n];
-    double maxError = 0;
-    for (int r = 0; r < k; r++) {
-      for (int c = 0; c < n; c++) {
-        float w = at(values, transB, k, n, r, c);
-        long v = Math.max(-LEVELS, Math.min(LEVELS, (long) Math.rint(w / scales[c])));
-        q[r * n + c] = (byte) v;
-        maxError = Math.max(maxError, Math.abs(w - v * scales[c]));
-      }
-    }
+    // One scale per output column: axis 1 of B [K, N], axis 0 of a transposed B [N, K].
+    SymmetricInt8.Levels levels = SymmetricInt8.along(values, dims, transB ? 0 : 1);
+    byte[] q = transB ? transpose(levels.values(), n, k) : levels.values();
     String readBy = String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : "");
-    return new Quantized(k, n, q, scales, readBy, maxError);
+    return new Quantized(k, n, q, levels.scales(), readBy, levels.maxAbsError());
   }
 
-  /** Element (r, c) of the weight seen as {@code [K, N]}. */
-  private static float at(float[] values, boolean transB, int k, int n, int r, int c) {
-    return transB ? values[c * k + r] : values[r * n + c];
+  /** {@code rows × cols} row-major values as {@code cols × rows} row-major. */
+  private static byte[] transpose(byte[] values, int rows, int cols) {
+    byte[] out = new byte[values.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        out[c * rows + r] = values[r * cols + c];
+      }
+    }
+    return out;
   }
 
   /** Whether the reader takes the weight transposed ({@code Gemm transB=1}), or a reason to skip. */

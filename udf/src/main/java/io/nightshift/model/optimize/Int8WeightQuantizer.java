@@ -41,7 +41,6 @@ import java.util.Set;
  * batch. Stateless and thread-safe.
  */
 final class Int8WeightQuantizer {
-  private static final int LEVELS = 127;
   /** Above this relative error of one input feature's weights, scales go per input feature. */
   private static final double MAX_FEATURE_ERROR = 0.05;
 
@@ -127,21 +126,7 @@ final class Int8WeightQuantizer {
     if (tensor.getDataType() != DataType.FLOAT_VALUE) {
       throw new SkipTensor(TensorData.typeName(tensor.getDataType()) + ", not float32");
     }
-    long count = TensorData.elementCount(tensor);
-    if (count >= 0 && count < minElements) {
-      throw new SkipTensor(count + " values, below the int8 threshold of " + minElements);
-    }
-    if (uses.isGraphInput(name)) {
-      throw new SkipTensor("also a graph input, so a caller may feed another value");
-    }
-    if (uses.isGraphOutput(name)) {
-      throw new SkipTensor("also a graph output, whose value must stay exact");
-    }
-    String subgraphReader = uses.subgraphReader(name);
-    if (subgraphReader != null) {
-      throw new SkipTensor(
-          "read inside the subgraph of " + subgraphReader + "; subgraphs are left as they are");
-    }
+    SymmetricInt8.checkUse(tensor, uses, minElements);
     List<Use> readers = uses.consumers(name);
     if (readers.isEmpty()) {
       throw new SkipTensor("not read by any node");
@@ -158,12 +143,7 @@ final class Int8WeightQuantizer {
       axis = wanted;
       kinds.add(use.node().getOpType() + " input " + use.inputIndex());
     }
-    float[] values = TensorData.floats(tensor);
-    for (float value : values) {
-      if (!Float.isFinite(value)) {
-        throw new SkipTensor("holds NaN or infinite values");
-      }
-    }
+    float[] values = SymmetricInt8.finiteFloats(tensor);
     String readBy =
         String.join(", ", kinds) + (readers.size() > 1 ? " by " + readers.size() + " nodes" : "");
     Quantized perOutput = quantizeAlong(tensor, values, axis, readBy);
@@ -259,40 +239,7 @@ final class Int8WeightQuantizer {
   /** Symmetric int8 with one scale per index of {@code axis}. */
   private static Quantized quantizeAlong(
       TensorProto tensor, float[] values, int axis, String readers) {
-    long[] dims = TensorData.dims(tensor);
-    int channels = (int) dims[axis];
-    int inner = 1;
-    for (int d = axis + 1; d < dims.length; d++) {
-      inner *= (int) dims[d];
-    }
-    int outer = channels == 0 || inner == 0 ? 0 : values.length / (channels * inner);
-    float[] maxAbs = new float[channels];
-    for (int o = 0; o < outer; o++) {
-      for (int c = 0; c < channels; c++) {
-        int start = (o * channels + c) * inner;
-        for (int i = start; i < start + inner; i++) {
-          maxAbs[c] = Math.max(maxAbs[c], Math.abs(values[i]));
-        }
-      }
-    }
-    float[] scales = new float[channels];
-    for (int c = 0; c < channels; c++) {
-      // An all-zero channel still needs a positive scale; any will do, as every value is 0.
-      scales[c] = maxAbs[c] > 0 ? maxAbs[c] / LEVELS : 1f;
-    }
-    byte[] quantized = new byte[values.length];
-    double maxError = 0;
-    for (int o = 0; o < outer; o++) {
-      for (int c = 0; c < channels; c++) {
-        float scale = scales[c];
-        int start = (o * channels + c) * inner;
-        for (int i = start; i < start + inner; i++) {
-          long q = Math.max(-LEVELS, Math.min(LEVELS, (long) Math.rint(values[i] / scale)));
-          quantized[i] = (byte) q;
-          maxError = Math.max(maxError, Math.abs(values[i] - q * scale));
-        }
-      }
-    }
-    return new Quantized(axis, readers, quantized, scales, maxError);
+    SymmetricInt8.Levels levels = SymmetricInt8.along(values, TensorData.dims(tensor), axis);
+    return new Quantized(axis, readers, levels.values(), levels.scales(), levels.maxAbsError());
   }
 }
