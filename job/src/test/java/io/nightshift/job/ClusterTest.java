@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightshift.samples.Samples;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -161,7 +159,9 @@ class ClusterTest {
   }
 
   static JsonNode manifest(String tableKey, String date) throws IOException {
-    return new ObjectMapper().readTree(s3.file(BUCKET, tableKey + "/_nightshift/manifest-" + date + ".json").toFile());
+    try (var in = s3.open(BUCKET, tableKey + "/_nightshift/manifest-" + date + ".json")) {
+      return new ObjectMapper().readTree(in);
+    }
   }
 
   static void assertNoSecret(String what, String text) {
@@ -212,11 +212,9 @@ class ClusterTest {
     List<String> args = NightlyArgs.forDate(ROOT, "2026-11-28");
     assertThat(Nightshift.execute(args.toArray(String[]::new))).isEqualTo(0);
     assertThat(Nightshift.execute(args.toArray(String[]::new))).isEqualTo(0);
-    try (Stream<Path> dirs = Files.list(s3.file(BUCKET, "tables/penguins_scored"))) {
-      assertThat(dirs.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_")).sorted())
-          .containsExactly("dt=2026-11-27", "dt=2026-11-28");
-    }
-    assertThat(s3.file(BUCKET, "tables/penguins_scored/_nightshift/manifest-2026-11-28.json")).exists();
+    assertThat(s3.list(BUCKET, "tables/penguins_scored").stream().filter(n -> !n.startsWith("_")))
+        .containsExactly("dt=2026-11-27", "dt=2026-11-28");
+    assertThat(s3.exists(BUCKET, "tables/penguins_scored/_nightshift/manifest-2026-11-28.json")).isTrue();
 
     // The table as users query it (docs/deploy.md, "Results as tables").
     spark.sql("CREATE TABLE penguins_scored USING parquet LOCATION '" + TABLE + "'");
@@ -247,12 +245,12 @@ class ClusterTest {
     long t = System.nanoTime();
     StandaloneCluster.Running running = cluster.submitAsync(tmp.resolve("submit-lost"), null,
         credentials(s3.secretKey), submitOptions(), args);
-    Path staging = s3.file(BUCKET, "tables/lost_executor/_nightshift/staging");
+    String staging = "tables/lost_executor/_nightshift/staging";
     ProcessHandle victim = null;
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (victim == null && System.nanoTime() < deadline && running.process().isAlive()) {
       // Once a task has written its file, the others are mid-flight: kill an executor then.
-      if (partFiles(staging) > 0) {
+      if (s3.countFiles(BUCKET, staging, "part-") > 0) {
         List<ProcessHandle> executors = cluster.executors();
         if (!executors.isEmpty()) {
           victim = executors.get(0);
@@ -286,17 +284,6 @@ class ClusterTest {
     assertNoSecret("stderr", r.stderr());
   }
 
-  static long partFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(p -> p.getFileName().toString().startsWith("part-")).count();
-    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
-      return 0; // the committer moved a file while we walked
-    }
-  }
-
   @Test
   @Order(4)
   void wrongCredentialsFailFastWithAClearMessageAndNoSecret() throws Exception {
@@ -315,6 +302,6 @@ class ClusterTest {
     for (String text : List.of(r.stdout(), r.stderr())) {
       assertThat(text).doesNotContain(wrong).doesNotContain(s3.secretKey);
     }
-    assertThat(s3.file(BUCKET, "tables/wrong_credentials")).doesNotExist();
+    assertThat(s3.exists(BUCKET, "tables/wrong_credentials")).isFalse();
   }
 }
