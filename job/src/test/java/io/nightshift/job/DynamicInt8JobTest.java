@@ -7,7 +7,9 @@ import io.nightshift.config.JobConfig;
 import io.nightshift.config.JobConfigParser;
 import io.nightshift.samples.Samples;
 import io.nightshift.spark.Predictor;
+import io.nightshift.spark.Predictor.Scored;
 import io.nightshift.spark.ScoreOptions;
+import io.nightshift.spark.TaskReport;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +56,28 @@ class DynamicInt8JobTest {
     assertThat(embeddings(spark, mails, "fp32", Samples.minilmInt8Model(), 64)).isEqualTo(alone);
   }
 
+  @Test
+  void theCpuTextLayoutIsOneRowPerCallForIntegerKernelsAndBatchesOf8OtherwiseWithoutBeingTold() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> mails = mails(spark, 40);
+    // int8 with integer kernels, batch-size not set: one ONNX Runtime call per row, and the very
+    // bits of batch-size 1.
+    Scored int8 = score(spark, mails, "fp32", Samples.minilmInt8Model(), null);
+    Map<Long, List<Object>> chosen = embeddings(int8);
+    assertThat(chosen).hasSize(40);
+    assertThat(calls(int8)).isEqualTo(40);
+    assertThat(chosen).isEqualTo(embeddings(spark, mails, "fp32", Samples.minilmInt8Model(), 1));
+    // fp32, batch-size not set: batches of 8 within each task's window (64 rows: a whole task here).
+    Scored fp32 = score(spark, mails, "fp32", Samples.minilmFp32Model(), null);
+    assertThat(embeddings(fp32)).hasSize(40);
+    long expected = fp32.reports().value().stream().mapToLong(r -> (r.rowsRead() + 7) / 8).sum();
+    assertThat(calls(fp32)).isEqualTo(expected).isLessThan(40);
+  }
+
+  private static long calls(Scored s) {
+    return s.reports().value().stream().mapToLong(TaskReport::batches).sum();
+  }
+
   /** The first {@code n} mails cut to 1-60 words, in 2 partitions. */
   private static Dataset<Row> mails(SparkSession spark, int n) throws Exception {
     List<Row> rows = new ArrayList<>();
@@ -75,21 +99,33 @@ class DynamicInt8JobTest {
 
   private static Map<Long, List<Object>> embeddings(SparkSession spark, Dataset<Row> rows, String precision,
       java.nio.file.Path model, int batch) {
+    return embeddings(score(spark, rows, precision, model, batch));
+  }
+
+  /** The rows' embeddings by id; collecting them runs the scoring (and fills the reports). */
+  private static Map<Long, List<Object>> embeddings(Scored scored) {
+    Map<Long, List<Object>> out = new TreeMap<>();
+    for (Row r : scored.rows().collectAsList()) {
+      out.put(r.getLong(0), new ArrayList<>(r.getList(1)));
+    }
+    return out;
+  }
+
+  /** Scores {@code rows}; {@code batch} null leaves inference.batch-size to the job. */
+  private static Scored score(SparkSession spark, Dataset<Row> rows, String precision, java.nio.file.Path model,
+      Integer batch) {
     JobConfig c = JobConfigParser.parse("""
         input: {path: unused}
         model: {uri: "%s", device: cpu, tokenizer: "%s", precision: %s}
         inference:
-          batch-size: %d
+          %s
           max-length: 64
           text: {column: text}
           outputs: {last_hidden_state: {column: embedding, post: mean, normalize: l2}}
         output: {path: unused}
-        """.formatted(model, Samples.minilmFp32Tokenizer(), precision, batch), "mails", List.of());
+        """.formatted(model, Samples.minilmFp32Tokenizer(), precision,
+            batch == null ? "bucketing: true" : "batch-size: " + batch), "mails", List.of());
     Predictor p = Predictor.create(spark, c.model(), c.inference());
-    Map<Long, List<Object>> out = new TreeMap<>();
-    for (Row r : p.score(rows, ScoreOptions.of(List.of("id"))).rows().collectAsList()) {
-      out.put(r.getLong(0), new ArrayList<>(r.getList(1)));
-    }
-    return out;
+    return p.score(rows, ScoreOptions.of(List.of("id")));
   }
 }

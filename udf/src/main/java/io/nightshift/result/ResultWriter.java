@@ -56,6 +56,12 @@ public final class ResultWriter implements AutoCloseable {
   private final boolean rejectNonFinite;
   /** Per run row: whether the output being written holds a NaN or infinity there (policy pass). */
   private boolean[] nonFiniteRows = new boolean[0];
+  /**
+   * The float copy of the output being written and its tensor: ONNX Runtime's getFloatBuffer copies
+   * the whole output on every call, so the finite check and the post-step share one copy.
+   */
+  private OnnxTensor copiedTensor;
+  private FloatBuffer copiedFloats;
 
   /**
    * A writer for {@code capacity} slots. With {@code nonFinite} reject, a row whose float output
@@ -149,6 +155,15 @@ public final class ResultWriter implements AutoCloseable {
    * still written, and the caller drops it.
    */
   public void write(OrtSession.Result result, int from, int n, int batchRows, Rejection[] failed) {
+    try {
+      writeOutputs(result, from, n, batchRows, failed);
+    } finally {
+      copiedTensor = null;
+      copiedFloats = null;
+    }
+  }
+
+  private void writeOutputs(OrtSession.Result result, int from, int n, int batchRows, Rejection[] failed) {
     int v = 0;
     for (ResultOutput o : outputs) {
       OnnxValue value =
@@ -201,8 +216,11 @@ public final class ResultWriter implements AutoCloseable {
     if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16 && type != OnnxJavaType.DOUBLE) {
       return;
     }
-    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? t.getFloatBuffer() : null;
+    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? floatsOf(t) : null;
     DoubleBuffer db = type == OnnxJavaType.DOUBLE ? t.getDoubleBuffer() : null;
+    if (fb != null && fb.hasArray() && allFinite(fb.array(), fb.arrayOffset(), fb.arrayOffset() + n * perRow)) {
+      return; // the common case: one tight pass, no per-row bookkeeping
+    }
     for (int r = 0; r < n; r++) {
       int base = r * perRow;
       for (int j = 0; j < perRow; j++) {
@@ -225,7 +243,7 @@ public final class ResultWriter implements AutoCloseable {
     long[] shape = t.getInfo().getShape();
     int seq = (int) shape[1];
     int hidden = (int) shape[2];
-    FloatBuffer h = t.getFloatBuffer();
+    FloatBuffer h = floatsOf(t);
     Float4Vector child = (Float4Vector) list.getDataVector();
     float[] vec = new float[hidden];
     for (int r = 0; r < n; r++) {
@@ -353,6 +371,24 @@ public final class ResultWriter implements AutoCloseable {
     ColumnVector[] all = java.util.Arrays.copyOf(columns, columns.length + extra.length);
     System.arraycopy(extra, 0, all, columns.length, extra.length);
     return new ColumnarBatch(all, n);
+  }
+
+  /** {@code t}'s floats (fp16 widened), copied once per output of a run; a fresh view each call. */
+  private FloatBuffer floatsOf(OnnxTensor t) {
+    if (copiedTensor != t) {
+      copiedFloats = t.getFloatBuffer();
+      copiedTensor = t;
+    }
+    return copiedFloats.duplicate();
+  }
+
+  /** True when a[from, to) holds no NaN and no infinity: x * 0 is 0 for every finite x, NaN otherwise. */
+  private static boolean allFinite(float[] a, int from, int to) {
+    float acc = 0f;
+    for (int i = from; i < to; i++) {
+      acc += a[i] * 0f;
+    }
+    return acc == 0f;
   }
 
   private static float[] floats(OnnxTensor t) {

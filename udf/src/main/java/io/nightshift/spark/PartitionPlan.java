@@ -107,17 +107,26 @@ public record PartitionPlan(
   }
 
   /** The summed cost of each input split's rows (index = split), from one Spark job over the text column. */
-  private static long[] textCosts(Dataset<Row> input, TextSpec text, int splits) {
+  static long[] textCosts(Dataset<Row> input, TextSpec text, int splits) {
     long cap = (long) text.maxLength() * BYTES_PER_TOKEN;
     Column bytes = functions.coalesce(functions.octet_length(functions.col("`" + text.column() + "`")),
         functions.lit(0));
     Column cost = functions.least(bytes, functions.lit(cap)).plus(ROW_BYTES);
     long[] costs = new long[splits];
-    List<Row> sums = input.select(functions.spark_partition_id().as("p"), cost.as("c"))
-        .groupBy("p").agg(functions.sum("c"))
-        .collectAsList();
-    for (Row r : sums) {
-      costs[r.getInt(0)] = r.getLong(1);
+    // One stage, one sum per split: a groupBy on the partition id would add a shuffle and a second
+    // stage to every text run, about as long as this scan itself on a small night.
+    Dataset<Row> perRow = input.select(cost.cast("bigint").as("c"));
+    List<long[]> sums = ((org.apache.spark.sql.classic.Dataset<Row>) perRow).queryExecution().toRdd().toJavaRDD()
+        .mapPartitionsWithIndex((split, rows) -> {
+          long sum = 0;
+          while (rows.hasNext()) {
+            sum += rows.next().getLong(0);
+          }
+          return List.of(new long[] {split, sum}).iterator();
+        }, false)
+        .collect();
+    for (long[] s : sums) {
+      costs[(int) s[0]] = s[1];
     }
     return costs;
   }
