@@ -56,6 +56,13 @@ public final class ResultWriter implements AutoCloseable {
   private final boolean rejectNonFinite;
   /** Per run row: whether the output being written holds a NaN or infinity there (policy pass). */
   private boolean[] nonFiniteRows = new boolean[0];
+  /**
+   * The float copy of the output being written ({@link OnnxTensor#getFloatBuffer} copies the whole
+   * tensor each call: for a recognizer's [N, T, 6625] softmax, megabytes), shared by the finite
+   * check and the CTC post-step; dropped after each output.
+   */
+  private OnnxTensor copied;
+  private FloatBuffer copy;
 
   /**
    * A writer for {@code capacity} slots. With {@code nonFinite} reject, a row whose float output
@@ -184,8 +191,19 @@ public final class ResultWriter implements AutoCloseable {
         writePost(o.mapping(), floats(tensor), perRow, from, n, vectors.get(v),
             o.mapping().post() == PostStep.TOP_K ? vectors.get(v + 1) : null, nonFiniteRows);
       }
+      copied = null;
+      copy = null;
       v += o.fields().length;
     }
+  }
+
+  /** {@code t}'s floats, copied once per output (see {@link #copy}). */
+  private FloatBuffer floatsOnce(OnnxTensor t) {
+    if (copied != t) {
+      copy = t.getFloatBuffer();
+      copied = t;
+    }
+    return copy;
   }
 
   /**
@@ -201,10 +219,13 @@ public final class ResultWriter implements AutoCloseable {
     if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16 && type != OnnxJavaType.DOUBLE) {
       return;
     }
-    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? t.getFloatBuffer() : null;
+    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? floatsOnce(t) : null;
     DoubleBuffer db = type == OnnxJavaType.DOUBLE ? t.getDoubleBuffer() : null;
     for (int r = 0; r < n; r++) {
       int base = r * perRow;
+      if (fb != null && fb.hasArray() && allFinite(fb.array(), fb.arrayOffset() + base, perRow)) {
+        continue;
+      }
       for (int j = 0; j < perRow; j++) {
         double x = fb != null ? fb.get(base + j) : db.get(base + j);
         if (Double.isNaN(x) || Double.isInfinite(x)) {
@@ -218,6 +239,15 @@ public final class ResultWriter implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether {@code count} floats of {@code a} from {@code from} are all finite (x − x is 0 only then). */
+  private static boolean allFinite(float[] a, int from, int count) {
+    float acc = 0f;
+    for (int i = from, end = from + count; i < end; i++) {
+      acc += a[i] - a[i];
+    }
+    return acc == 0f;
   }
 
   /** Pools each row's real tokens ([batch, tokens, hidden]) into one vector, L2-normalized if asked. */
@@ -299,7 +329,7 @@ public final class ResultWriter implements AutoCloseable {
           o.mapping().modelOutput(), java.util.Arrays.toString(shape), o.ctc().classes());
     }
     int steps = (int) shape[1];
-    FloatBuffer probs = tensor.getFloatBuffer();
+    FloatBuffer probs = floatsOnce(tensor);
     for (int r = 0; r < n; r++) {
       if (r < nonFiniteRows.length && nonFiniteRows[r]) {
         text.setNull(from + r);
