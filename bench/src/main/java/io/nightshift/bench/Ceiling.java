@@ -89,24 +89,35 @@ final class Ceiling implements AutoCloseable {
   }
 
   private void pass(OrtEnvironment env, OrtSession session, String input, int callers) throws Exception {
+    onCallers(callers, "ceiling", batches.size(), 1, (from, to) -> score(env, session, input, from));
+  }
+
+  /** A caller's share of a pass: items [from, to). */
+  interface Chunk {
+    void run(int from, int to) throws Exception;
+  }
+
+  /**
+   * The ceilings' thread loop: items 0..n-1 over {@code callers} threads (named {@code name-i}),
+   * each claiming the next {@code step} items in turn until none are left; waits for all and
+   * rethrows a failure.
+   */
+  static void onCallers(int callers, String name, int n, int step, Chunk chunk) throws Exception {
     AtomicInteger next = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     Exception[] failure = new Exception[1];
     for (int t = 0; t < callers; t++) {
-      Thread th =
-          new Thread(
-              () -> {
-                try {
-                  for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
-                    score(env, session, input, b);
-                  }
-                } catch (Exception e) {
-                  synchronized (failure) {
-                    failure[0] = e;
-                  }
-                }
-              },
-              "ceiling-" + t);
+      Thread th = new Thread(() -> {
+        try {
+          for (int from = next.getAndAdd(step); from < n; from = next.getAndAdd(step)) {
+            chunk.run(from, Math.min(n, from + step));
+          }
+        } catch (Exception e) {
+          synchronized (failure) {
+            failure[0] = e;
+          }
+        }
+      }, name + "-" + t);
       th.start();
       threads.add(th);
     }

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The MiniLM ceiling: the same tokenizer and plain ONNX Runtime over texts already in memory, and
@@ -49,37 +48,16 @@ final class TextCeiling {
 
   private void pass(OrtEnvironment env, OrtSession session, int callers, int batch) throws Exception {
     int window = batch * windowBatches;
-    AtomicInteger next = new AtomicInteger();
-    Exception[] failure = new Exception[1];
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < callers; t++) {
-      Thread th = new Thread(() -> {
-        try {
-          for (int start = next.getAndAdd(window); start < texts.size(); start = next.getAndAdd(window)) {
-            List<TextTokenizer.Tokens> tokens = new ArrayList<>(window);
-            for (String s : texts.subList(start, Math.min(texts.size(), start + window))) {
-              tokens.add(tokenizer.encode(s));
-            }
-            tokens.sort(Comparator.comparingInt(TextTokenizer.Tokens::length));
-            for (int b = 0; b < tokens.size(); b += batch) {
-              embed(env, session, tokens.subList(b, Math.min(tokens.size(), b + batch)));
-            }
-          }
-        } catch (Exception e) {
-          synchronized (failure) {
-            failure[0] = e;
-          }
-        }
-      }, "text-ceiling-" + t);
-      th.start();
-      threads.add(th);
-    }
-    for (Thread th : threads) {
-      th.join();
-    }
-    if (failure[0] != null) {
-      throw failure[0];
-    }
+    Ceiling.onCallers(callers, "text-ceiling", texts.size(), window, (from, to) -> {
+      List<TextTokenizer.Tokens> tokens = new ArrayList<>(window);
+      for (String s : texts.subList(from, to)) {
+        tokens.add(tokenizer.encode(s));
+      }
+      tokens.sort(Comparator.comparingInt(TextTokenizer.Tokens::length));
+      for (int b = 0; b < tokens.size(); b += batch) {
+        embed(env, session, tokens.subList(b, Math.min(tokens.size(), b + batch)));
+      }
+    });
   }
 
   /** Mean-pooled, L2-normalized embeddings of one batch padded to its longest row. */

@@ -118,4 +118,37 @@ class ImageFilesTest {
       }
     }
   }
+
+  /**
+   * The {@code input.format: image} listing (listed with {@code listStatus}, no per-file
+   * permission lookup): every file below the folder, hidden names skipped at any depth, each with
+   * its qualified path, modification time (to the millisecond the file system keeps) and length.
+   */
+  @Test
+  void theListingGivesPathTimeAndLengthOfEveryVisibleFileBelowTheFolder(@TempDir Path root) throws Exception {
+    Files.createDirectories(root.resolve("a/b"));
+    Files.createDirectories(root.resolve("_hidden"));
+    Files.createDirectories(root.resolve("a/.cache"));
+    Files.write(root.resolve("top.png"), new byte[] {1, 2, 3});
+    Files.write(root.resolve("a/mid.jpg"), new byte[10]);
+    Files.write(root.resolve("a/b/deep.gif"), new byte[0]);
+    Files.write(root.resolve("a/.skip.png"), new byte[5]);
+    Files.write(root.resolve("_hidden/in.png"), new byte[5]);
+    Files.write(root.resolve("a/.cache/in.png"), new byte[5]);
+    long[] times = {1_600_000_000_000L, 1_700_000_123_000L, 1_650_000_000_000L};
+    String[] names = {"top.png", "a/mid.jpg", "a/b/deep.gif"};
+    for (int i = 0; i < names.length; i++) {
+      Files.setLastModifiedTime(root.resolve(names[i]), java.nio.file.attribute.FileTime.fromMillis(times[i]));
+    }
+    Dataset<Row> listed = ImageFiles.list(spark, new io.nightshift.config.JobConfig.InputSpec(
+        root.toString(), io.nightshift.config.Enums.InputFormat.IMAGE, Map.of(), List.of(), ""));
+    List<String> rows = listed.collectAsList().stream()
+        .map(r -> r.getString(0) + " " + r.getTimestamp(1).getTime() + " " + r.getLong(2))
+        .toList();
+    String base = "file:" + root.toAbsolutePath();
+    assertThat(rows).containsExactly(
+        base + "/a/b/deep.gif 1650000000000 0",
+        base + "/a/mid.jpg 1700000123000 10",
+        base + "/top.png 1600000000000 3");
+  }
 }

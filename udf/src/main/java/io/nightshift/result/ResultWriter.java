@@ -223,6 +223,9 @@ public final class ResultWriter implements AutoCloseable {
     }
     for (int r = 0; r < n; r++) {
       int base = r * perRow;
+      if (fb != null && fb.hasArray() && allFinite(fb.array(), fb.arrayOffset() + base, fb.arrayOffset() + base + perRow)) {
+        continue;
+      }
       for (int j = 0; j < perRow; j++) {
         double x = fb != null ? fb.get(base + j) : db.get(base + j);
         if (Double.isNaN(x) || Double.isInfinite(x)) {
@@ -317,7 +320,7 @@ public final class ResultWriter implements AutoCloseable {
           o.mapping().modelOutput(), java.util.Arrays.toString(shape), o.ctc().classes());
     }
     int steps = (int) shape[1];
-    FloatBuffer probs = tensor.getFloatBuffer();
+    FloatBuffer probs = floatsOf(tensor);
     for (int r = 0; r < n; r++) {
       if (r < nonFiniteRows.length && nonFiniteRows[r]) {
         text.setNull(from + r);
