@@ -56,6 +56,9 @@ public final class ResultWriter implements AutoCloseable {
   private final boolean rejectNonFinite;
   /** Per run row: whether the output being written holds a NaN or infinity there (policy pass). */
   private boolean[] nonFiniteRows = new boolean[0];
+  /** The tensor whose float copy {@link #floats} is, within one {@link #write} call; else null. */
+  private OnnxTensor floatsOf;
+  private FloatBuffer floats;
 
   /**
    * A writer for {@code capacity} slots. With {@code nonFinite} reject, a row whose float output
@@ -149,6 +152,7 @@ public final class ResultWriter implements AutoCloseable {
    * still written, and the caller drops it.
    */
   public void write(OrtSession.Result result, int from, int n, int batchRows, Rejection[] failed) {
+    floatsOf = null;
     int v = 0;
     for (ResultOutput o : outputs) {
       OnnxValue value =
@@ -201,7 +205,7 @@ public final class ResultWriter implements AutoCloseable {
     if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16 && type != OnnxJavaType.DOUBLE) {
       return;
     }
-    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? t.getFloatBuffer() : null;
+    FloatBuffer fb = type != OnnxJavaType.DOUBLE ? floatBuffer(t) : null;
     DoubleBuffer db = type == OnnxJavaType.DOUBLE ? t.getDoubleBuffer() : null;
     for (int r = 0; r < n; r++) {
       int base = r * perRow;
@@ -373,11 +377,23 @@ public final class ResultWriter implements AutoCloseable {
     throw new NightshiftException("post-steps need a float output, %s is %s", t.getInfo(), t.getInfo().type);
   }
 
-  private static void writeRaw(ResultOutput o, OnnxTensor t, int perRow, int from, int n, FieldVector vec) {
+  /**
+   * The float values of {@code t} (fp16 widened), copied out of ONNX Runtime once per tensor and
+   * {@link #write} call: {@link #checkFinite} and {@link #writeRaw} share the copy.
+   */
+  private FloatBuffer floatBuffer(OnnxTensor t) {
+    if (t != floatsOf) {
+      floats = t.getFloatBuffer();
+      floatsOf = t;
+    }
+    return floats;
+  }
+
+  private void writeRaw(ResultOutput o, OnnxTensor t, int perRow, int from, int n, FieldVector vec) {
     boolean scalar = o.rank() == 1;
     switch (o.type()) {
       case FLOAT, FLOAT16 -> {
-        FloatBuffer b = t.getFloatBuffer(); // fp16 comes back widened to float
+        FloatBuffer b = floatBuffer(t); // fp16 comes back widened to float
         if (scalar) {
           for (int r = 0; r < n; r++) ((Float4Vector) vec).set(from + r, b.get(r));
         } else {
