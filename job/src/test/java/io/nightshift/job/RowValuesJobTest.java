@@ -138,6 +138,15 @@ class RowValuesJobTest {
     assertThat(topk.scored().get(2L).<String>getList(topk.scored().get(2L).fieldIndex("top")))
         .containsExactly("b", "c");
 
+    // Raw output under reject: the NaN check and the written values share one copy of the tensor.
+    Night rawReject = run("nan-reject-raw", input, "parquet", sqrt, inputs, "{y: {column: y}}", "id");
+    assertThat(rawReject.rejected()).containsOnlyKeys(0L, 1L);
+    assertThat(reason(rawReject.rejected().get(1L))).isEqualTo("model output 'y' is NaN at index 1");
+    assertThat(rawReject.scored()).containsOnlyKeys(2L, 3L, 4L);
+    assertThat(rawReject.scored().get(2L).<Float>getList(1)).containsExactly(1f, 3f, 2f);
+    assertThat(rawReject.scored().get(3L).<Float>getList(1)).containsExactly(3f, 1f, 0f);
+    assertThat(rawReject.scored().get(4L).<Float>getList(1)).containsExactly(0f, 0f, 4f);
+
     Night raw = run("nan-pass-raw", input, "parquet", sqrt, inputs, "{y: {column: y}}", "id",
         "inference.non-finite=pass");
     assertThat(raw.scored().get(1L).<Float>getList(1)).containsExactly(2f, Float.NaN, 1f);

@@ -34,6 +34,10 @@ public final class ColumnarFill {
   /** Per block row: true when it must go through the row reader. */
   private final boolean[] suspect;
   private final int[] offsets;
+  /** Per batch slot, the row object handed out for it, re-pointed at each row: one object per slot, not per row. */
+  private final ColumnarBatchRow[] slotRows;
+  /** The vectors {@link #slotRows} read from; a new reader batch brings new ones. */
+  private ColumnVector[] slotVectors;
   private long rowsRead;
   private long rowsReread;
 
@@ -58,6 +62,7 @@ public final class ColumnarFill {
     }
     this.suspect = new boolean[blockRows];
     this.offsets = new int[blockRows];
+    this.slotRows = new ColumnarBatchRow[capacity];
   }
 
   /** Whether every input can be filled in bulk: float tensors of fixed width from float data. */
@@ -137,7 +142,9 @@ public final class ColumnarFill {
     }
     int n = slot;
     for (int j = 0; j < count; j++) {
-      InternalRow row = row(vectors, rowId + j);
+      // The row object of slot n: a slot's previous row is no longer used (its batch was scored and
+      // emitted, or it was rejected and handed over), and rejected rows are handed over at once.
+      InternalRow row = row(vectors, n, rowId + j);
       if (!suspect[j]) {
         if (n != slot + j) {
           for (TensorBuffer b : buffers) {
@@ -159,8 +166,17 @@ public final class ColumnarFill {
     return n;
   }
 
-  private static InternalRow row(ColumnVector[] vectors, int rowId) {
-    ColumnarBatchRow row = new ColumnarBatchRow(vectors);
+  /** Slot {@code slot}'s row object, pointed at row {@code rowId} of {@code vectors}. */
+  private InternalRow row(ColumnVector[] vectors, int slot, int rowId) {
+    if (vectors != slotVectors) {
+      java.util.Arrays.fill(slotRows, null);
+      slotVectors = vectors;
+    }
+    ColumnarBatchRow row = slotRows[slot];
+    if (row == null) {
+      row = new ColumnarBatchRow(vectors);
+      slotRows[slot] = row;
+    }
     row.rowId = rowId;
     return row;
   }

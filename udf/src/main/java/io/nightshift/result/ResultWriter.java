@@ -412,11 +412,11 @@ public final class ResultWriter implements AutoCloseable {
     throw new NightshiftException("post-steps need a float output, %s is %s", t.getInfo(), t.getInfo().type);
   }
 
-  private static void writeRaw(ResultOutput o, OnnxTensor t, int perRow, int from, int n, FieldVector vec) {
+  private void writeRaw(ResultOutput o, OnnxTensor t, int perRow, int from, int n, FieldVector vec) {
     boolean scalar = o.rank() == 1;
     switch (o.type()) {
       case FLOAT, FLOAT16 -> {
-        FloatBuffer b = t.getFloatBuffer(); // fp16 comes back widened to float
+        FloatBuffer b = floatsOf(t); // fp16 comes back widened to float
         if (scalar) {
           for (int r = 0; r < n; r++) ((Float4Vector) vec).set(from + r, b.get(r));
         } else {

@@ -67,7 +67,9 @@ public record PartitionPlan(
   /** Plans the partitions of {@code input} for {@code inference}; may run one small Spark job (text models). */
   public static PartitionPlan of(SparkSession spark, Dataset<Row> input, InferenceSpec inference) {
     int slots = slots(spark.sparkContext());
-    int splits = input.rdd().getNumPartitions();
+    // Counted on the input's own query execution, which scoring plans and runs next: the input is
+    // planned once per run (Dataset.rdd() would plan a second query, a deserializing one, for this count).
+    int splits = splits(input);
     Partitioning mode = inference.partitioning();
     PartitionPlan plan;
     if (mode == Partitioning.INPUT) {
@@ -91,6 +93,14 @@ public record PartitionPlan(
     LOG.info("Partitions: {} {} ({}; {} slot(s))", plan.partitions(),
         plan.redistributed() ? "dealt round robin" : "as read", plan.reason(), slots);
     return plan;
+  }
+
+  /**
+   * The number of splits {@code input} is read in: the partitions of its own query's RDD (a file
+   * source's file splits), as {@code input.rdd()} has them, without planning a second query.
+   */
+  public static int splits(Dataset<Row> input) {
+    return ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution().toRdd().getNumPartitions();
   }
 
   private static PartitionPlan keep(Dataset<Row> input, Partitioning mode, int slots, int splits, String why) {

@@ -233,4 +233,43 @@ class ColumnarFillTest {
         "150 non_finite column 'f3' is NaN",
         "212 null_feature column 'f0' is null");
   }
+
+  /**
+   * Each slot keeps one row object, re-pointed at every batch while the reader batch lasts and made
+   * anew for the next reader batch (whose vectors are new): the ids are still every batch's own.
+   */
+  @Test
+  void slotRowsAreReusedWithinAReaderBatchAndPointAtTheirOwnRows() {
+    List<FeatureInput> inputs = List.of(input(true));
+    try (BufferAllocator allocator = new RootAllocator();
+        TensorBuffer buffer = new TensorBuffer(allocator, OnnxJavaType.FLOAT, 10, WIDTH)) {
+      RowReader reader = new RowReader(inputs, new TensorBuffer[] {buffer}, NonFinitePolicy.REJECT);
+      ColumnarFill fill = new ColumnarFill(inputs, new TensorBuffer[] {buffer}, reader, 10);
+      // Reader batches of 25 and 5 rows; row 3 is rejected, so slot 3 first holds row 4.
+      ColumnarRows rows = new ColumnarRows(batches(true, Map.of(3, Bad.NAN), 25, 5).iterator());
+      InternalRow[] slots = new InternalRow[10];
+      List<String> rejected = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      List<InternalRow> firstSlots = new ArrayList<>();
+      for (int n = fill.next(rows, slots, (r, row) -> rejected.add(row.getLong(0) + " " + r.reason().code()));
+          n > 0;
+          n = fill.next(rows, slots, (r, row) -> rejected.add(row.getLong(0) + " " + r.reason().code()))) {
+        StringBuilder b = new StringBuilder();
+        for (int s = 0; s < n; s++) {
+          b.append(slots[s].getLong(0)).append(s + 1 < n ? " " : "");
+        }
+        ids.add(b.toString());
+        firstSlots.add(slots[0]);
+        // The slots of one batch are distinct objects.
+        assertThat(java.util.Set.copyOf(java.util.Arrays.asList(slots).subList(0, n))).hasSize(n);
+      }
+      assertThat(rejected).containsExactly("3 non_finite");
+      assertThat(ids).containsExactly(
+          "0 1 2 4 5 6 7 8 9 10", "11 12 13 14 15 16 17 18 19 20", "21 22 23 24", "25 26 27 28 29");
+      // Slot 0 is one object over the first reader batch's three scoring batches, a new one after.
+      assertThat(firstSlots.get(1)).isSameAs(firstSlots.get(0));
+      assertThat(firstSlots.get(2)).isSameAs(firstSlots.get(0));
+      assertThat(firstSlots.get(3)).isNotSameAs(firstSlots.get(0));
+    }
+  }
 }
