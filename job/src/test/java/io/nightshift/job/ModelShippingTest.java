@@ -104,6 +104,20 @@ class ModelShippingTest {
   }
 
   @Test
+  void inLocalModeTheBroadcastHoldsTheModelUncompressedAndScoresTheSame() throws Exception {
+    Predictor p = Predictor.create(spark, spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.BROADCAST, ""), MLP);
+    assertThat(spark.sparkContext().isLocal()).isTrue();
+    assertThat(p.distribution()).isEqualTo(Distribution.BROADCAST);
+    assertThat(p.shippedSize()).as("nothing leaves the JVM: no zstd").isEqualTo(Files.size(Samples.mlpSmall()));
+    SessionCache.shared().clear(); // the executor side loads from the payload, not from an earlier session
+    Map<Long, List<Float>> viaFiles = scores(Predictor.create(spark,
+        spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.FILES, tmp.resolve("cache-l").toString()), MLP),
+        features32);
+    SessionCache.shared().clear();
+    assertThat(scores(p, features32)).isEqualTo(viaFiles).hasSize((int) features32.count());
+  }
+
+  @Test
   void externalDataTravelsAsFilesFromALocalFolderAndFromSharedStorage() throws Exception {
     Map<Long, List<Float>> expected =
         scores(Predictor.create(spark, spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.AUTO, ""), MLP),
