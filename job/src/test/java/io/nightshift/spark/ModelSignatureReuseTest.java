@@ -39,7 +39,7 @@ class ModelSignatureReuseTest {
   @Test
   void theSameBytesAreLoadedOnceAndChangedBytesAgain() throws Exception {
     Path model = tmp.resolve("model.onnx");
-    Files.copy(Samples.mlpSmall(), model);
+    copyWithUniqueDoc(Samples.mlpSmall(), model);
     long before = ModelPreparer.inspections();
     ModelPreparer.Prepared first = ModelPreparer.prepare(spark.sparkContext(), spec(model, Distribution.BROADCAST));
     assertThat(ModelPreparer.inspections() - before).as("first load").isEqualTo(1);
@@ -51,11 +51,25 @@ class ModelSignatureReuseTest {
     assertThat(asFiles.signature()).isSameAs(first.signature());
     assertThat(first.signature().inputs()).containsOnlyKeys("features");
 
-    Files.copy(Samples.mlpMedium(), model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    copyWithUniqueDoc(Samples.mlpMedium(), model);
     ModelPreparer.Prepared replaced = ModelPreparer.prepare(spark.sparkContext(), spec(model, Distribution.BROADCAST));
     assertThat(ModelPreparer.inspections() - before).as("other bytes at the same path").isEqualTo(2);
     assertThat(replaced.sha256()).isNotEqualTo(first.sha256());
     assertThat(replaced.signature().inputs().get("features").shape()).containsExactly(-1L, 64L);
     assertThat(first.signature().inputs().get("features").shape()).containsExactly(-1L, 32L);
+  }
+
+  /**
+   * {@code from}'s bytes with a doc_string (ModelProto field 6) appended that no other test's model
+   * has, so its sha256 is new to this JVM whatever ran before; protobuf keeps the last value.
+   */
+  private static void copyWithUniqueDoc(Path from, Path to) throws Exception {
+    byte[] doc = ("reuse test " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(Files.readAllBytes(from));
+    out.write((6 << 3) | 2); // field 6, length-delimited
+    out.write(doc.length); // under 128: one varint byte
+    out.write(doc);
+    Files.write(to, out.toByteArray());
   }
 }
