@@ -104,7 +104,7 @@ class ModelShippingTest {
   }
 
   @Test
-  void inLocalModeTheBroadcastHoldsTheModelUncompressedAndScoresTheSame() throws Exception {
+  void inLocalModeTheBroadcastIsUncompressedAndAutoReadsALocalModelInPlace() throws Exception {
     Predictor p = Predictor.create(spark, spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.BROADCAST, ""), MLP);
     assertThat(spark.sparkContext().isLocal()).isTrue();
     assertThat(p.distribution()).isEqualTo(Distribution.BROADCAST);
@@ -115,6 +115,14 @@ class ModelShippingTest {
         features32);
     SessionCache.shared().clear();
     assertThat(scores(p, features32)).isEqualTo(viaFiles).hasSize((int) features32.count());
+
+    // auto, fp32, a local file, local mode: read in place (streamed digest, session from the path), no broadcast.
+    Predictor auto = Predictor.create(spark,
+        spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.AUTO, tmp.resolve("cache-m").toString()), MLP);
+    assertThat(auto.distribution()).isEqualTo(Distribution.FILES);
+    assertThat(auto.shippedSize()).isEqualTo(Files.size(Samples.mlpSmall()));
+    SessionCache.shared().clear();
+    assertThat(scores(auto, features32)).isEqualTo(viaFiles);
   }
 
   @Test
