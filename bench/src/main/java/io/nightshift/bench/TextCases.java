@@ -20,8 +20,15 @@ final class TextCases {
   static final int MAX_LENGTH = 128;
   static final int WINDOW_BATCHES = 8;
 
-  /** A text model: label, ONNX file and its tokenizer.json. */
-  record TextModel(String label, Path file, Path tokenizer) {}
+  /**
+   * A text model: label, ONNX file and its tokenizer.json; {@code fp32} is the fp32 model it was
+   * made from (an int8-dynamic model: the reference of its cosine figures), else null.
+   */
+  record TextModel(String label, Path file, Path tokenizer, Path fp32) {
+    TextModel(String label, Path file, Path tokenizer) {
+      this(label, file, tokenizer, null);
+    }
+  }
 
   /**
    * Ceiling layouts: callers, intra-op threads, batch; the best is kept. Batch 8 is Nightshift's CPU
@@ -52,7 +59,7 @@ final class TextCases {
       new io.nightshift.model.optimize.ModelOptimizer().optimize(fp32,
           io.nightshift.model.optimize.Precision.INT8_DYNAMIC, out);
     }
-    return new TextModel(label, out, tokenizer);
+    return new TextModel(label, out, tokenizer, fp32);
   }
 
   /**
@@ -145,6 +152,10 @@ final class TextCases {
           + "`Nightshift.execute(run --config ...)` per run; " + input);
       Bench.log("%s %s: median %,.1f rows/s", m.label(), name, r.medianRate());
       out.add(r);
+    }
+    if (m.label().endsWith(Verdicts.INT8_DYNAMIC)) {
+      // Untimed: the accuracy and determinism of the job's own output (§2), from the Parquet job above.
+      figures.addAll(Int8Figures.measure(spark, o, m, data));
     }
 
     // 3. SynapseML over the same rows, tokenized and padded beforehand (outside the timing).

@@ -49,6 +49,15 @@ class BenchHarnessTest {
         + "'synapseml ONNXModel' did not run");
     assertThat(report).contains("- **not available** planned partitions (§1), embeddings sample on local[2]: "
         + "not run in --tiny");
+    // The int8-dynamic figures (§2), measured on the job's own Parquet output over the case's 64 paragraphs.
+    assertThat(report).containsPattern("- \\*\\*(PASS|MISS)\\*\\* int8-dynamic, cosine to fp32 mean ≥ 0.99 — "
+        + "minilm-int8-dynamic: \\*\\*[01]\\.[0-9]{4}\\*\\* \\(goal ≥ 0.99; 64 paragraphs; Nightshift parquet jobs, "
+        + "fp32 vs int8-dynamic, batch-size 8\\)");
+    assertThat(report).containsPattern("- \\*\\*(PASS|MISS)\\*\\* int8-dynamic, cosine to fp32 min ≥ 0.97 — "
+        + "minilm-int8-dynamic: \\*\\*[01]\\.[0-9]{4}\\*\\* \\(goal ≥ 0.97; 64 paragraphs; ");
+    assertThat(report).containsPattern("- \\*\\*(PASS|MISS)\\*\\* int8-dynamic, bit-identical alone, in 8 and in 64 — "
+        + "minilm-int8-dynamic: \\*\\*(yes|no)\\*\\* \\(64 rows compared across Nightshift parquet jobs at "
+        + "batch-size 1, 8 and 64; [0-9]+ differ\\)");
     // The charts can be drawn again from the report alone.
     Files.delete(results.resolve("chart.png"));
     Report.redraw(results);

@@ -192,6 +192,9 @@ class ClusterTest {
     JsonNode m = manifest("tables/penguins_scored", "2026-11-27");
     assertThat(m.at("/status").asText()).isEqualTo("ok");
     assertThat(m.at("/rows/read").asLong()).isEqualTo(344);
+    // On a cluster the broadcast travels zstd-compressed (local mode ships the bytes as they are).
+    assertThat(m.at("/model/distribution").asText()).isEqualTo("broadcast");
+    assertThat(m.at("/model/shipped_bytes").asLong()).isLessThan(m.at("/model/size_bytes").asLong());
     JsonNode executors = m.at("/executors");
     assertThat(executors.size()).as("executors that scored: %s", executors).isEqualTo(2);
     for (JsonNode e : executors) {

@@ -104,6 +104,28 @@ class ModelShippingTest {
   }
 
   @Test
+  void inLocalModeTheBroadcastIsUncompressedAndAutoReadsALocalModelInPlace() throws Exception {
+    Predictor p = Predictor.create(spark, spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.BROADCAST, ""), MLP);
+    assertThat(spark.sparkContext().isLocal()).isTrue();
+    assertThat(p.distribution()).isEqualTo(Distribution.BROADCAST);
+    assertThat(p.shippedSize()).as("nothing leaves the JVM: no zstd").isEqualTo(Files.size(Samples.mlpSmall()));
+    SessionCache.shared().clear(); // the executor side loads from the payload, not from an earlier session
+    Map<Long, List<Float>> viaFiles = scores(Predictor.create(spark,
+        spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.FILES, tmp.resolve("cache-l").toString()), MLP),
+        features32);
+    SessionCache.shared().clear();
+    assertThat(scores(p, features32)).isEqualTo(viaFiles).hasSize((int) features32.count());
+
+    // auto, fp32, a local file, local mode: read in place (streamed digest, session from the path), no broadcast.
+    Predictor auto = Predictor.create(spark,
+        spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.AUTO, tmp.resolve("cache-m").toString()), MLP);
+    assertThat(auto.distribution()).isEqualTo(Distribution.FILES);
+    assertThat(auto.shippedSize()).isEqualTo(Files.size(Samples.mlpSmall()));
+    SessionCache.shared().clear();
+    assertThat(scores(auto, features32)).isEqualTo(viaFiles);
+  }
+
+  @Test
   void externalDataTravelsAsFilesFromALocalFolderAndFromSharedStorage() throws Exception {
     Map<Long, List<Float>> expected =
         scores(Predictor.create(spark, spec(Samples.mlpSmall(), ModelPrecision.FP32, Distribution.AUTO, ""), MLP),

@@ -66,27 +66,11 @@ public final class ImageRows {
         what, length, JobProperties.INFERENCE_IMAGE_MAX_BYTES, maxBytes));
   }
 
-  /**
-   * The raw file system under a checksummed one (the local file system) when the file has no
-   * checksum file beside it, as images dropped in a folder do not: the checksummed stream then
-   * verifies nothing, yet reads through small checked chunks, which cost as much as decoding the
-   * PNG. A file that has its {@code .crc} is read checked.
-   */
-  static FileSystem unchecked(FileSystem fs, Path path) throws IOException {
-    if (fs instanceof ChecksumFileSystem checked) {
-      FileSystem raw = checked.getRawFileSystem();
-      if (!raw.exists(checked.getChecksumFile(path))) {
-        return raw;
-      }
-    }
-    return fs;
-  }
-
   /** The file's bytes, or the rejection of a file above max-bytes (its length read first). */
   private Object read(String file) {
     Path path = new Path(file);
     try {
-      FileSystem fs = unchecked(path.getFileSystem(hadoopConf), path);
+      FileSystem fs = io.nightshift.fs.LocalFiles.unchecked(path.getFileSystem(hadoopConf), path);
       long length = fs.getFileStatus(path).getLen();
       if (length > maxBytes) {
         return tooManyBytes("file " + file, length);

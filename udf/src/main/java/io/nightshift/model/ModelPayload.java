@@ -8,9 +8,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A model as it travels to executors: zstd-compressed bytes plus the sha256 and size of the
- * uncompressed model. Immutable; {@link #open()} decompresses and verifies, so an executor never
- * builds a session from bytes that are not the model the driver validated.
+ * A model as it travels to executors: zstd-compressed bytes (or the bytes as they are, when they
+ * never leave the driver's JVM) plus the sha256 and size of the uncompressed model. Immutable;
+ * {@link #open()} decompresses and verifies, so an executor never builds a session from bytes that
+ * are not the model the driver validated.
  */
 public final class ModelPayload implements Serializable {
   /**
@@ -23,16 +24,33 @@ public final class ModelPayload implements Serializable {
   private final String sha256;
   private final long size;
   private final byte[] compressed;
+  /** Whether {@link #compressed} holds zstd frames; false: the model's own bytes. */
+  private final boolean zstd;
 
   ModelPayload(String sha256, long size, byte[] compressed) {
+    this(sha256, size, compressed, true);
+  }
+
+  private ModelPayload(String sha256, long size, byte[] bytes, boolean zstd) {
     this.sha256 = sha256;
     this.size = size;
-    this.compressed = compressed;
+    this.compressed = bytes;
+    this.zstd = zstd;
   }
 
   /** Compresses {@code model} and records its digest. */
   public static ModelPayload of(byte[] model) {
-    return new ModelPayload(sha256(model), model.length, Zstd.compress(model, ZSTD_LEVEL));
+    return of(model, sha256(model), true);
+  }
+
+  /**
+   * {@code model}, whose sha256 the caller has computed already ({@code sha256}, hex), compressed
+   * when {@code compress}. Uncompressed is for Spark's local mode, where the broadcast never leaves
+   * the driver's JVM: zstd would cost 0.1-0.3 s per run on a 20-90 MB text model and save nothing.
+   * {@link #open()} checks the digest either way.
+   */
+  public static ModelPayload of(byte[] model, String sha256, boolean compress) {
+    return new ModelPayload(sha256, model.length, compress ? Zstd.compress(model, ZSTD_LEVEL) : model, compress);
   }
 
   /** The sha256 (hex) of the uncompressed model. */
@@ -45,7 +63,7 @@ public final class ModelPayload implements Serializable {
     return size;
   }
 
-  /** Bytes shipped to each executor. */
+  /** Bytes shipped to each executor: compressed, or the model's size when not compressed. */
   public long compressedSize() {
     return compressed.length;
   }
@@ -54,7 +72,7 @@ public final class ModelPayload implements Serializable {
   public byte[] open() {
     byte[] model;
     try {
-      model = Zstd.decompress(compressed, Math.toIntExact(size));
+      model = zstd ? Zstd.decompress(compressed, Math.toIntExact(size)) : compressed;
     } catch (RuntimeException e) {
       throw new NightshiftException(
           e, "model payload %s does not decompress (corrupt in transit?): %s", sha256, e.getMessage());
@@ -71,7 +89,7 @@ public final class ModelPayload implements Serializable {
   ModelPayload corruptedForTest(int index) {
     byte[] copy = compressed.clone();
     copy[index % copy.length] ^= 0x5a;
-    return new ModelPayload(sha256, size, copy);
+    return new ModelPayload(sha256, size, copy, zstd);
   }
 
   /** Hex sha256 of {@code bytes}. */

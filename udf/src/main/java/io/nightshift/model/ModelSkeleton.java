@@ -50,7 +50,8 @@ public final class ModelSkeleton {
     Path path = new Path(uri);
     MessageDigest md = ModelBundle.sha();
     ModelProto model;
-    try (InputStream in = new DigestInputStream(path.getFileSystem(conf).open(path), md) {
+    try (InputStream in = new DigestInputStream(
+        io.nightshift.fs.LocalFiles.unchecked(path.getFileSystem(conf), path).open(path), md) {
           @Override
           public long skip(long n) throws IOException {
             // Read, not skip: the skipped tensor data must still reach the digest.

@@ -104,7 +104,7 @@ public final class ModelSource {
     long length = length(uri, hadoopConf, what, expected);
     Path path = new Path(uri);
     try {
-      FileSystem fs = path.getFileSystem(hadoopConf);
+      FileSystem fs = io.nightshift.fs.LocalFiles.unchecked(path.getFileSystem(hadoopConf), path);
       byte[] bytes = new byte[(int) length];
       try (InputStream in = fs.open(path)) {
         int off = 0;

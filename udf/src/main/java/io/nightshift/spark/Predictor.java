@@ -370,7 +370,10 @@ public final class Predictor {
     return prepared.size();
   }
 
-  /** Bytes sent to each executor: the compressed broadcast, or the files. */
+  /**
+   * Bytes sent to each executor: the compressed broadcast (uncompressed in local mode, where it never
+   * leaves the driver's JVM), or the files.
+   */
   public long shippedSize() {
     return prepared.distribution() == Enums.Distribution.BROADCAST
         ? payload().compressedSize()
@@ -379,7 +382,8 @@ public final class Predictor {
 
   private ModelPayload payload() {
     if (payload == null) {
-      payload = ModelPayload.of(prepared.bytes());
+      // The digest is the one prepare() computed of these very bytes; local mode ships nothing.
+      payload = ModelPayload.of(prepared.bytes(), prepared.sha256(), !spark.sparkContext().isLocal());
     }
     return payload;
   }

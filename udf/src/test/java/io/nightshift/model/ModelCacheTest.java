@@ -88,4 +88,20 @@ class ModelCacheTest {
         .hasMessageMatching("(?s).*(checksum mismatch: expected sha256 " + payload.sha256() + ", actual [0-9a-f]{64}"
             + "|model payload " + payload.sha256() + " does not decompress).*");
   }
+
+  @Test
+  void anUncompressedPayloadShipsTheModelAsItIsAndStillChecksItsDigest() throws Exception {
+    byte[] model = Files.readAllBytes(Samples.mlpMedium());
+    String sha = ModelPayload.sha256(model);
+    ModelPayload stored = ModelPayload.of(model, sha, false);
+    assertThat(stored.compressedSize()).isEqualTo(model.length);
+    assertThat(stored.size()).isEqualTo(model.length);
+    assertThat(stored.open()).isEqualTo(model);
+    ModelPayload zstd = ModelPayload.of(model, sha, true);
+    assertThat(zstd.compressedSize()).isLessThan(model.length);
+    assertThat(zstd.open()).isEqualTo(model);
+    assertThatThrownBy(stored.corruptedForTest(model.length / 2)::open)
+        .isInstanceOf(NightshiftException.class)
+        .hasMessageMatching("model payload checksum mismatch: expected sha256 " + sha + ", actual [0-9a-f]{64}");
+  }
 }

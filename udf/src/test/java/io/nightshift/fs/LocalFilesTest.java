@@ -1,4 +1,4 @@
-package io.nightshift.image;
+package io.nightshift.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,14 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ImageRows#unchecked}: a local image without a {@code .crc} beside it is read from the raw
+ * {@link LocalFiles#unchecked}: a local file without a {@code .crc} beside it is read from the raw
  * file system (same bytes, no chunked checksum stream); one with its {@code .crc} is still read
- * checked, so a corrupted file fails with Hadoop's checksum error.
+ * checked, so a corrupted file fails with Hadoop's checksum error, also when read as a model.
  */
-class ImageRowsTest {
+class LocalFilesTest {
   @Test
   void aFileWithoutChecksumIsReadRawAndOneWithItsChecksumIsStillVerified(@TempDir Path dir) throws Exception {
-    byte[] png = TestImages.encode(TestImages.halves(40, 8), "png");
+    byte[] png = new byte[5_000];
+    for (int i = 0; i < png.length; i++) {
+      png[i] = (byte) (i * 31 + 7);
+    }
     LocalFileSystem local = FileSystem.getLocal(new Configuration());
     org.apache.hadoop.fs.Path plain = new org.apache.hadoop.fs.Path(dir.resolve("plain.png").toUri());
     org.apache.hadoop.fs.Path checked = new org.apache.hadoop.fs.Path(dir.resolve("checked.png").toUri());
@@ -34,20 +37,24 @@ class ImageRowsTest {
     assertThat(dir.resolve(".checked.png.crc")).exists();
     assertThat(dir.resolve(".plain.png.crc")).doesNotExist();
 
-    FileSystem forPlain = ImageRows.unchecked(local, plain);
+    FileSystem forPlain = LocalFiles.unchecked(local, plain);
     assertThat(forPlain).isInstanceOf(RawLocalFileSystem.class);
     assertThat(read(forPlain, plain, png.length)).isEqualTo(png);
-    FileSystem forChecked = ImageRows.unchecked(local, checked);
+    FileSystem forChecked = LocalFiles.unchecked(local, checked);
     assertThat(forChecked).isSameAs(local);
     assertThat(read(forChecked, checked, png.length)).isEqualTo(png);
 
     byte[] corrupt = png.clone();
     corrupt[corrupt.length / 2] ^= 0x55;
     Files.write(dir.resolve("checked.png"), corrupt);
-    FileSystem again = ImageRows.unchecked(local, checked);
+    FileSystem again = LocalFiles.unchecked(local, checked);
     assertThat(again).isSameAs(local);
     assertThatThrownBy(() -> read(again, checked, png.length)).isInstanceOf(ChecksumException.class)
         .hasMessageContaining("Checksum error");
+    assertThatThrownBy(() -> io.nightshift.model.ModelSource.read(checked.toString(), new Configuration()))
+        .isInstanceOf(io.nightshift.NightshiftException.class)
+        .hasMessageStartingWith("cannot read model file " + checked + ": Checksum error");
+    assertThat(io.nightshift.model.ModelSource.read(plain.toString(), new Configuration())).isEqualTo(png);
   }
 
   private static byte[] read(FileSystem fs, org.apache.hadoop.fs.Path path, int length) throws Exception {
