@@ -52,7 +52,8 @@ public final class JobRuns {
 
   private static JsonNode latestRun(Path output) throws Exception {
     try (Stream<Path> runs = Files.list(output.resolve("_nightshift/runs"))) {
-      Path newest = runs.max(Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+      Path newest = runs.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith("."))
+          .max(Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
       return new ObjectMapper().readTree(newest.toFile());
     }
   }
