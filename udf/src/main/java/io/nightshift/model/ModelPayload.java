@@ -23,8 +23,9 @@ public final class ModelPayload implements Serializable {
 
   private final String sha256;
   private final long size;
-  private final byte[] compressed;
-  /** Whether {@link #compressed} holds zstd frames; false: the model's own bytes. */
+  /** What travels: zstd frames, or the model's own bytes when {@link #zstd} is false. */
+  private final byte[] shipped;
+  /** Whether {@link #shipped} holds zstd frames. */
   private final boolean zstd;
 
   ModelPayload(String sha256, long size, byte[] compressed) {
@@ -34,7 +35,7 @@ public final class ModelPayload implements Serializable {
   private ModelPayload(String sha256, long size, byte[] bytes, boolean zstd) {
     this.sha256 = sha256;
     this.size = size;
-    this.compressed = bytes;
+    this.shipped = bytes;
     this.zstd = zstd;
   }
 
@@ -65,14 +66,14 @@ public final class ModelPayload implements Serializable {
 
   /** Bytes shipped to each executor: compressed, or the model's size when not compressed. */
   public long compressedSize() {
-    return compressed.length;
+    return shipped.length;
   }
 
   /** The uncompressed model, checked against its sha256. */
   public byte[] open() {
     byte[] model;
     try {
-      model = zstd ? Zstd.decompress(compressed, Math.toIntExact(size)) : compressed;
+      model = zstd ? Zstd.decompress(shipped, Math.toIntExact(size)) : shipped;
     } catch (RuntimeException e) {
       throw new NightshiftException(
           e, "model payload %s does not decompress (corrupt in transit?): %s", sha256, e.getMessage());
@@ -87,7 +88,7 @@ public final class ModelPayload implements Serializable {
 
   /** A copy with one byte of the compressed payload flipped: for tests of the checksum. */
   ModelPayload corruptedForTest(int index) {
-    byte[] copy = compressed.clone();
+    byte[] copy = shipped.clone();
     copy[index % copy.length] ^= 0x5a;
     return new ModelPayload(sha256, size, copy, zstd);
   }
