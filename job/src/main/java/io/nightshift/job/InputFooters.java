@@ -6,15 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -40,11 +34,10 @@ import org.slf4j.LoggerFactory;
  * double, float → double, decimal of at most 15 digits → double) is read in its own type and cast;
  * any other difference exits 2 naming the file, the column and both types. A column a file does
  * not hold is read as null, as Spark does (its rows are then rejected if it feeds the model).
- * Footers are read by up to 16 threads.
+ * Footers are read by up to {@value ParquetFooters#THREADS} threads.
  */
 final class InputFooters {
   private static final Logger LOG = LoggerFactory.getLogger(InputFooters.class);
-  private static final int THREADS = 16;
 
   private InputFooters() {}
 
@@ -57,7 +50,7 @@ final class InputFooters {
       java.util.function.Supplier<DataFrameReader> reader, String schemaKey) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     long start = System.nanoTime();
-    List<FileStatus> files = files(path, conf);
+    List<FileStatus> files = ParquetFooters.files(path, conf, "input.path");
     Map<String, StructType> footers = footers(files, conf, new ParquetToSparkSchemaConverter(spark.sessionState().conf()));
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     // Files grouped by the types they store the expected columns in: usually one group, all exact.
@@ -153,88 +146,23 @@ final class InputFooters {
     }
   }
 
-  /** The data files under {@code path} (a file, a folder, or a glob), skipping _ and . names. */
-  private static List<FileStatus> files(String path, Configuration conf) {
-    List<FileStatus> out = new ArrayList<>();
-    try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(conf);
-      FileStatus[] matched = fs.globStatus(p);
-      if (matched == null) {
-        return out;
-      }
-      for (FileStatus m : matched) {
-        if (m.isFile()) {
-          out.add(m);
-          continue;
-        }
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
-        while (it.hasNext()) {
-          LocatedFileStatus f = it.next();
-          if (!hidden(m.getPath(), f.getPath())) {
-            out.add(f);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw NightshiftException.invalid(e, "input.path: cannot list %s: %s", path, Redact.message(e));
+  private static Map<String, StructType> footers(
+      List<FileStatus> files, Configuration conf, ParquetToSparkSchemaConverter converter) {
+    List<StructType> schemas = ParquetFooters.read(files, f -> footer(f, conf, converter),
+        (f, e) -> NightshiftException.invalid(e, "input.path: file %s is not a readable Parquet file: %s", f.getPath(),
+            ParquetFooters.firstLine(e)));
+    Map<String, StructType> out = new LinkedHashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      out.put(files.get(i).getPath().toString(), schemas.get(i));
     }
     return out;
   }
 
-  /** A file Spark skips: any name below the root starting with _ or . (markers, checksums). */
-  private static boolean hidden(Path root, Path file) {
-    for (Path p = file; p != null && !p.equals(root) && p.depth() > root.depth(); p = p.getParent()) {
-      String n = p.getName();
-      if (n.startsWith("_") || n.startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Map<String, StructType> footers(
-      List<FileStatus> files, Configuration conf, ParquetToSparkSchemaConverter converter) {
-    Map<String, StructType> out = new LinkedHashMap<>();
-    if (files.isEmpty()) {
-      return out;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.size()), r -> {
-      Thread t = new Thread(r, "nightshift-footers");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<StructType>> read = new ArrayList<>();
-      for (FileStatus f : files) {
-        read.add(pool.submit(() -> footer(f, conf, converter)));
-      }
-      for (int i = 0; i < files.size(); i++) {
-        out.put(files.get(i).getPath().toString(), read.get(i).get());
-      }
-      return out;
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof NightshiftException n) {
-        throw n;
-      }
-      throw new NightshiftException(e.getCause(), "cannot read an input footer: %s", e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NightshiftException(e, "interrupted while reading the input footers");
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
   @SuppressWarnings("deprecation") // readFooter(InputFile, filter) is the footer-only read
-  private static StructType footer(FileStatus f, Configuration conf, ParquetToSparkSchemaConverter converter) {
-    try {
-      return converter.convert(
-          ParquetFileReader.readFooter(HadoopInputFile.fromStatus(f, conf), ParquetMetadataConverter.SKIP_ROW_GROUPS)
-              .getFileMetaData().getSchema());
-    } catch (IOException | RuntimeException e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-      throw NightshiftException.invalid(e, "input.path: file %s is not a readable Parquet file: %s", f.getPath(), why);
-    }
+  private static StructType footer(FileStatus f, Configuration conf, ParquetToSparkSchemaConverter converter)
+      throws IOException {
+    return converter.convert(
+        ParquetFileReader.readFooter(HadoopInputFile.fromStatus(f, conf), ParquetMetadataConverter.SKIP_ROW_GROUPS)
+            .getFileMetaData().getSchema());
   }
 }

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -90,9 +91,28 @@ final class NightlyRun {
   Prepared prepare(String stagedRejects) {
     Set<String> features = new HashSet<>();
     config.inference().inputs().forEach(m -> features.addAll(m.columns()));
-    InputReader.Input read = InputReader.read(spark, config.input(), features);
+    // The model (read, checksum, graph, signature, tokenizer) does not depend on the input: it is
+    // prepared on a second thread while the input's files are listed and their footers read. Errors
+    // keep their order: the input's first, then the model's.
+    CompletableFuture<Predictor> model = new CompletableFuture<>();
+    Thread modelThread = new Thread(() -> {
+      try {
+        model.complete(Predictor.create(spark, config.model(), config.inference()));
+      } catch (Throwable t) {
+        model.completeExceptionally(t);
+      }
+    }, "nightshift-prepare-model");
+    modelThread.setDaemon(true);
+    modelThread.start();
+    InputReader.Input read;
+    try {
+      read = InputReader.read(spark, config.input(), features);
+    } catch (RuntimeException e) {
+      awaitQuietly(model); // nothing of this run keeps working once it has failed
+      throw e;
+    }
     Dataset<Row> input = read.rows();
-    Predictor predictor = Predictor.create(spark, config.model(), config.inference());
+    Predictor predictor = await(model);
     List<String> pass = config.output().passThrough();
     ScoreOptions options = ScoreOptions.of(pass).rejectingTo(stagedRejects);
     if (InputReader.textMayHoldNumbers(config.input().format())) {
@@ -140,6 +160,34 @@ final class NightlyRun {
           JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
     }
     return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg, tables);
+  }
+
+  /** The prepared model, or its failure as thrown on the thread that prepared it. */
+  private static Predictor await(CompletableFuture<Predictor> model) {
+    try {
+      return model.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new NightshiftException(e.getCause(), "cannot prepare the model: %s", e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NightshiftException(e, "interrupted while preparing the model");
+    }
+  }
+
+  private static void awaitQuietly(CompletableFuture<Predictor> model) {
+    try {
+      model.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // the input's error is the one reported
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The rows of an Iceberg night: the result columns and dt (a string yyyy-MM-dd from run.date). */
@@ -370,12 +418,15 @@ final class NightlyRun {
     }
   }
 
-  /** Rows in the staged Parquet (read from file footers); 0 without reading when none were written. */
+  /**
+   * Rows in the staged Parquet, summed from its files' footers on the driver (no Spark job); 0
+   * without reading when none were written.
+   */
   private long stagedRows(String dir, long written) {
     if (written == 0) {
       return 0;
     }
-    return spark.read().parquet(dir).count();
+    return ParquetFooters.rows(dir, spark.sparkContext().hadoopConfiguration());
   }
 
   /** The rows with the partition column dt set to run.date, when dt is a partition column. */
@@ -417,7 +468,7 @@ final class NightlyRun {
       }
     }
     rejected.write().mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).parquet(stagedRejected);
-    long quarantined = spark.read().parquet(stagedRejected).count();
+    long quarantined = ParquetFooters.rows(stagedRejected, spark.sparkContext().hadoopConfiguration());
     LOG.warn("Staged {} rejected rows for the quarantine {}", quarantined, config.output().rejectedPath());
     return quarantined;
   }
