@@ -1,6 +1,7 @@
 package io.nightshift.job;
 
 import io.nightshift.NightshiftException;
+import io.nightshift.fs.LocalFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,7 @@ import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -55,13 +54,8 @@ final class ParquetFooters {
           out.add(m);
           continue;
         }
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
-        while (it.hasNext()) {
-          LocatedFileStatus f = it.next();
-          if (!hidden(m.getPath(), f.getPath())) {
-            out.add(f);
-          }
-        }
+        Path root = m.getPath();
+        out.addAll(LocalFiles.files(fs, root, f -> hidden(root, f)));
       }
     } catch (IOException e) {
       throw NightshiftException.invalid(e, "%s: cannot list %s: %s", key, path, Redact.message(e));

