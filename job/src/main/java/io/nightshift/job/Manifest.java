@@ -8,13 +8,11 @@ import io.nightshift.config.JobConfig;
 import io.nightshift.job.commit.IcebergNight;
 import io.nightshift.spark.Predictor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -177,10 +175,7 @@ final class Manifest {
       for (Path p : List.of(
           new Path(base, "manifest-" + config.run().date() + ".json"),
           new Path(base, "runs/" + config.run().id() + ".json"))) {
-        FileSystem fs = p.getFileSystem(conf);
-        try (OutputStream out = fs.create(p, true)) {
-          out.write(bytes);
-        }
+        io.nightshift.fs.LocalFiles.write(p.getFileSystem(conf), p, bytes, true);
       }
     } catch (IOException e) {
       throw new NightshiftException(e, "cannot write the manifest under %s: %s", base, Redact.message(e));

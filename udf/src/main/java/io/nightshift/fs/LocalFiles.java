@@ -77,4 +77,48 @@ public final class LocalFiles {
       }
     }
   }
+
+  /**
+   * Writes {@code bytes} to {@code path}, creating its missing parent folders; with {@code
+   * overwrite} false, fails with {@link java.nio.file.FileAlreadyExistsException} or Hadoop's
+   * {@link org.apache.hadoop.fs.FileAlreadyExistsException} when the file exists. On the local file
+   * system the file is written through {@code java.nio} (created exclusively when not
+   * overwriting), and a checksum file left beside it by an earlier write is removed first, so the
+   * file is then read unchecked: Hadoop's local {@code create} and {@code mkdirs} start a {@code
+   * chmod} process per file, its checksum file and folder when the native library is absent. Small
+   * files only (manifests, journals): the bytes are written in one call.
+   *
+   * @throws IOException when the file cannot be written
+   */
+  public static void write(FileSystem fs, Path path, byte[] bytes, boolean overwrite) throws IOException {
+    java.nio.file.Path file = local(fs, path);
+    if (file == null) {
+      fs.mkdirs(path.getParent());
+      try (java.io.OutputStream out = fs.create(path, overwrite)) {
+        out.write(bytes);
+      }
+      return;
+    }
+    java.nio.file.Files.createDirectories(file.getParent());
+    if (fs instanceof ChecksumFileSystem checked) {
+      java.nio.file.Files.deleteIfExists(local(fs, checked.getChecksumFile(path)));
+    }
+    if (overwrite) {
+      java.nio.file.Files.write(file, bytes);
+    } else {
+      java.nio.file.Files.write(file, bytes, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE);
+    }
+  }
+
+  /** The local file behind {@code path} when {@code fs} is the local file system (checked or raw), else null. */
+  private static java.nio.file.Path local(FileSystem fs, Path path) {
+    if (fs instanceof LocalFileSystem checked) {
+      return checked.pathToFile(path).toPath();
+    }
+    if (fs instanceof RawLocalFileSystem raw) {
+      return raw.pathToFile(path).toPath();
+    }
+    return null;
+  }
 }

@@ -97,4 +97,29 @@ class LocalFilesTest {
       assertThat(visited).contains("_temporary").doesNotContain("0", "d.parquet");
     }
   }
+
+  @Test
+  void smallFilesAreWrittenWithTheirFoldersAndAStaleChecksumDoesNotOutliveTheirOldContent(@TempDir Path dir)
+      throws Exception {
+    LocalFileSystem fs = FileSystem.getLocal(new Configuration());
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.toUri().toString(), "a/b/manifest.json");
+    // An earlier write through the checksummed file system left a .crc beside the file.
+    try (FSDataOutputStream out = fs.create(file, true)) {
+      out.write("old content, longer".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertThat(dir.resolve("a/b/.manifest.json.crc")).exists();
+
+    LocalFiles.write(fs, file, "new".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+
+    assertThat(dir.resolve("a/b/.manifest.json.crc")).doesNotExist();
+    try (FSDataInputStream in = fs.open(file)) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("new");
+    }
+    org.apache.hadoop.fs.Path fresh = new org.apache.hadoop.fs.Path(dir.toUri().toString(), "c/d/journal-1.json");
+    LocalFiles.write(fs, fresh, new byte[] {1, 2}, false);
+    assertThat(Files.readAllBytes(dir.resolve("c/d/journal-1.json"))).containsExactly(1, 2);
+    assertThatThrownBy(() -> LocalFiles.write(fs, fresh, new byte[] {3}, false))
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+    assertThat(Files.readAllBytes(dir.resolve("c/d/journal-1.json"))).containsExactly(1, 2);
+  }
 }

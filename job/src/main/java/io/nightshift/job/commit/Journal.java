@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightshift.NightshiftException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
@@ -87,10 +86,7 @@ final class Journal {
     seq++;
     Path next = file(seq);
     try {
-      fs.mkdirs(dir);
-      try (OutputStream out = fs.create(next, false)) {
-        out.write(JSON.writeValueAsBytes(entry));
-      }
+      io.nightshift.fs.LocalFiles.write(fs, next, JSON.writeValueAsBytes(entry), false);
       if (previous != null) {
         fs.delete(previous, false);
       }
