@@ -78,7 +78,8 @@ final class NightlyRun {
       StructType resultSchema,
       Map<String, DataType> declaredNumeric,
       IcebergNight iceberg,
-      CatalogTables tables) {}
+      CatalogTables tables,
+      PartitionPlan.CostsAhead costsAhead) {}
 
   /**
    * The pre-launch checks, in order: input readable (the config was checked when parsed), model
@@ -89,6 +90,15 @@ final class NightlyRun {
    * check belongs here, next to the model's.
    */
   Prepared prepare(String stagedRejects) {
+    return prepare(stagedRejects, false);
+  }
+
+  /**
+   * The same; with {@code costsAhead}, a text model's partition cost pass (one small Spark job over
+   * the text column) starts once the input is read and runs beside the remaining checks. {@code
+   * validate} does not start it.
+   */
+  private Prepared prepare(String stagedRejects, boolean costsAhead) {
     Set<String> features = new HashSet<>();
     config.inference().inputs().forEach(m -> features.addAll(m.columns()));
     // The model (read, checksum, graph, signature, tokenizer) does not depend on the input: it is
@@ -112,7 +122,19 @@ final class NightlyRun {
       throw e;
     }
     Dataset<Row> input = read.rows();
-    Predictor predictor = await(model);
+    PartitionPlan.CostsAhead costs = costsAhead ? PartitionPlan.costsAhead(spark, input, config.inference()) : null;
+    try {
+      return checked(input, read, await(model), stagedRejects, costs);
+    } catch (RuntimeException | Error e) {
+      if (costs != null) {
+        costs.close();
+      }
+      throw e;
+    }
+  }
+
+  private Prepared checked(Dataset<Row> input, InputReader.Input read, Predictor predictor, String stagedRejects,
+      PartitionPlan.CostsAhead costs) {
     List<String> pass = config.output().passThrough();
     ScoreOptions options = ScoreOptions.of(pass).rejectingTo(stagedRejects);
     if (InputReader.textMayHoldNumbers(config.input().format())) {
@@ -159,7 +181,7 @@ final class NightlyRun {
       OutputCheck.writable(
           JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
     }
-    return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg, tables);
+    return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg, tables, costs);
   }
 
   /** The prepared model, or its failure as thrown on the thread that prepared it. */
@@ -305,13 +327,15 @@ final class NightlyRun {
     try (NightCommit commit = NightCommits.of(config, spark.sparkContext().hadoopConfiguration())) {
       StagedNight staged = commit.staging();
       // The checks first: a job that is invalid (exit 2) writes nothing, not even the lock.
-      Prepared prepared = prepare(staged.scratch());
-      if (commit instanceof IcebergCommit iceberg) {
-        iceberg.checked(prepared.iceberg());
+      Prepared prepared = prepare(staged.scratch(), true);
+      try (PartitionPlan.CostsAhead ahead = prepared.costsAhead()) {
+        if (commit instanceof IcebergCommit iceberg) {
+          iceberg.checked(prepared.iceberg());
+        }
+        NightCommits.withTables(commit, prepared.tables());
+        commit.begin();
+        return launch(prepared, commit, staged, base, start);
       }
-      NightCommits.withTables(commit, prepared.tables());
-      commit.begin();
-      return launch(prepared, commit, staged, base, start);
     }
   }
 
@@ -323,7 +347,7 @@ final class NightlyRun {
     boolean parquet = config.output().format() == OutputFormat.PARQUET;
     boolean iceberg = config.output().format() == OutputFormat.ICEBERG;
     try {
-      PartitionPlan plan = PartitionPlan.of(spark, prepared.input(), config.inference());
+      PartitionPlan plan = PartitionPlan.of(spark, prepared.input(), config.inference(), prepared.costsAhead());
       scored = prepared.predictor().score(plan.rows(), prepared.options());
       Dataset<Row> out = withDate(castBack(scored.rows(), prepared.declaredNumeric()));
       String[] partitionBy = config.output().partitionBy().toArray(String[]::new);

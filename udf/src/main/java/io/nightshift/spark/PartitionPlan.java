@@ -66,6 +66,14 @@ public record PartitionPlan(
 
   /** Plans the partitions of {@code input} for {@code inference}; may run one small Spark job (text models). */
   public static PartitionPlan of(SparkSession spark, Dataset<Row> input, InferenceSpec inference) {
+    return of(spark, input, inference, null);
+  }
+
+  /**
+   * The same, with the split costs of a text model taken from {@code ahead} (started by {@link
+   * #costsAhead} on the same {@code input}) when given.
+   */
+  public static PartitionPlan of(SparkSession spark, Dataset<Row> input, InferenceSpec inference, CostsAhead ahead) {
     int slots = slots(spark.sparkContext());
     // Counted on the input's own query execution, which scoring plans and runs next: the input is
     // planned once per run (Dataset.rdd() would plan a second query, a deserializing one, for this count).
@@ -84,7 +92,7 @@ public record PartitionPlan(
           : keep(input, mode, slots, splits, String.format(Locale.ROOT,
               "tabular: %d split(s) for %d slots; rows cost alike", splits, slots));
     } else {
-      long[] costs = textCosts(input, inference.text(), splits);
+      long[] costs = ahead != null ? ahead.costs() : textCosts(input, inference.text(), splits);
       double gain = gain(costs, slots);
       String why = String.format(Locale.ROOT, "text: %d split(s) for %d slots, an even spread saves %.0f%% of the"
           + " estimated scoring time", splits, slots, gain * 100);
@@ -93,6 +101,80 @@ public record PartitionPlan(
     LOG.info("Partitions: {} {} ({}; {} slot(s))", plan.partitions(),
         plan.redistributed() ? "dealt round robin" : "as read", plan.reason(), slots);
     return plan;
+  }
+
+  /**
+   * Starts the cost pass of a text model's plan on a thread of its own, so its Spark job runs while
+   * the driver finishes its other pre-launch work (the model's checksum and graph, the tokenizer,
+   * the output checks); null when the plan will not need it ({@code inference.partitioning: input},
+   * no text input, or one task slot now). The caller closes it, which cancels the job if it is
+   * still running (a run that fails before launch).
+   */
+  public static CostsAhead costsAhead(SparkSession spark, Dataset<Row> input, InferenceSpec inference) {
+    if (inference.partitioning() == Partitioning.INPUT || inference.text() == null || slots(spark.sparkContext()) < 2) {
+      return null;
+    }
+    return new CostsAhead(spark.sparkContext(), input, inference.text());
+  }
+
+  /**
+   * A text cost pass running ahead of the plan: one thread, one Spark job in a job group of its
+   * own. Not thread-safe beyond its own thread; {@link #costs} and {@link #close} are called by the
+   * thread that started it.
+   */
+  public static final class CostsAhead implements AutoCloseable {
+    private final SparkContext sc;
+    private final String group = "nightshift-partition-costs-" + java.util.UUID.randomUUID();
+    private final java.util.concurrent.CompletableFuture<long[]> costs = new java.util.concurrent.CompletableFuture<>();
+    private final Thread thread;
+
+    private CostsAhead(SparkContext sc, Dataset<Row> input, TextSpec text) {
+      this.sc = sc;
+      this.thread = new Thread(() -> {
+        sc.setJobGroup(group, "Nightshift: text costs of the input's splits", true);
+        try {
+          costs.complete(textCosts(input, text, splits(input)));
+        } catch (Throwable t) {
+          costs.completeExceptionally(t);
+        } finally {
+          sc.clearJobGroup();
+        }
+      }, "nightshift-partition-costs");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** The summed cost of each split, waiting for the job; its failure as thrown by Spark. */
+    long[] costs() {
+      try {
+        return costs.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new io.nightshift.NightshiftException(e.getCause(), "the text cost pass failed: %s",
+            e.getCause().getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.nightshift.NightshiftException(e, "interrupted while waiting for the text cost pass");
+      }
+    }
+
+    /** Cancels the job if it still runs and waits for the thread to end. */
+    @Override
+    public void close() {
+      if (!costs.isDone()) {
+        sc.cancelJobGroup(group);
+      }
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**

@@ -51,4 +51,36 @@ class PartitionPlanCostsTest {
     // 128 tokens x 4 bytes = 512, + 8. Split 2: 0 + 8 and 2 + 8.
     assertThat(costs).containsExactly(19, 530, 18);
   }
+
+  @Test
+  void costsComputedAheadOnTheirOwnThreadGiveThePlanTheSameDecision() {
+    // Two splits, the second far costlier: an even spread saves about half the scoring time.
+    List<Row> rows = Arrays.asList(
+        RowFactory.create("a"), RowFactory.create("b"), RowFactory.create("c"),
+        RowFactory.create("x".repeat(500)), RowFactory.create("y".repeat(500)), RowFactory.create("z".repeat(500)));
+    Dataset<Row> input = spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 2),
+        new StructType().add("body", DataTypes.StringType));
+    TextSpec text = new TextSpec("body", "input_ids", "attention_mask", "token_type_ids", 128, true,
+        "body_truncated", EmptyTextPolicy.REJECT, "body_reason", true, 8);
+    io.nightshift.config.JobConfig.InferenceSpec inference = new io.nightshift.config.JobConfig.InferenceSpec(
+        8, 8, List.of(), List.of(), io.nightshift.config.Enums.NonFinitePolicy.REJECT, text);
+
+    PartitionPlan plain = PartitionPlan.of(spark, input, inference);
+    PartitionPlan ahead;
+    try (PartitionPlan.CostsAhead costs = PartitionPlan.costsAhead(spark, input, inference)) {
+      assertThat(costs).isNotNull();
+      assertThat(costs.costs()).containsExactly(3 * 9, 3 * 508);
+      ahead = PartitionPlan.of(spark, input, inference, costs);
+    }
+
+    assertThat(ahead.redistributed()).isTrue().isEqualTo(plain.redistributed());
+    assertThat(ahead.partitions()).isEqualTo(plain.partitions()).isEqualTo(4);
+    assertThat(ahead.reason()).isEqualTo(plain.reason())
+        .isEqualTo("text: 2 split(s) for 2 slots, an even spread saves 49% of the estimated scoring time");
+    // Not needed, not started: partitioning input keeps Spark's splits.
+    assertThat(PartitionPlan.costsAhead(spark, input, new io.nightshift.config.JobConfig.InferenceSpec(8, 8,
+        List.of(), List.of(), io.nightshift.config.Enums.NonFinitePolicy.REJECT, text, null,
+        io.nightshift.config.Enums.Partitioning.INPUT))).isNull();
+  }
 }
