@@ -33,7 +33,15 @@ final class OutputCheck {
       if (!status.isDirectory()) {
         throw NightshiftException.invalid("%s: %s is a file, not a folder", key, p);
       }
-      fs.access(p, FsAction.WRITE);
+      java.nio.file.Path local = io.nightshift.fs.LocalFiles.local(fs, p);
+      if (local == null) {
+        fs.access(p, FsAction.WRITE);
+      } else if (!java.nio.file.Files.isWritable(local)) {
+        // The operating system's own check (access(2)): Hadoop's local access() reads the folder's
+        // owner and mode by starting an ls -ld process.
+        throw NightshiftException.invalid("%s: %s is not writable: folder %s denies this user (%s) writing",
+            key, output, p, System.getProperty("user.name"));
+      }
     } catch (AccessControlException e) {
       throw NightshiftException.invalid(e, "%s: %s is not writable: %s", key, output, Redact.message(e));
     } catch (IOException e) {

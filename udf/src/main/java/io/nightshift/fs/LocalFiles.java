@@ -112,7 +112,7 @@ public final class LocalFiles {
   }
 
   /** The local file behind {@code path} when {@code fs} is the local file system (checked or raw), else null. */
-  private static java.nio.file.Path local(FileSystem fs, Path path) {
+  public static java.nio.file.Path local(FileSystem fs, Path path) {
     if (fs instanceof LocalFileSystem checked) {
       return checked.pathToFile(path).toPath();
     }
