@@ -76,7 +76,9 @@ class Int8AccuracyBench {
     return texts;
   }
 
-  private static void run(String name, Path fp32, Path tokenizer, boolean cls) throws Exception {
+  private static void run(String name, Path fp32, Path tokenizer, boolean ownPooling) throws Exception {
+    // -Dbench.pooling=mean pools bge by the mean, as the bench's job files do.
+    boolean cls = ownPooling && !"mean".equals(System.getProperty("bench.pooling"));
     List<String> texts = paragraphs();
     int limit = Integer.getInteger("bench.rows", texts.size());
     List<long[]> rows = SentenceEmbedder.tokenize(tokenizer, texts.subList(0, limit));
@@ -159,8 +161,8 @@ class Int8AccuracyBench {
         e.close();
       }
     }
-    System.out.printf("%s: %d paragraphs, one per call, 1 intra-op thread, %d round(s), median%n", name,
-        rows.size(), rounds);
+    System.out.printf("%s (%s pooling): %d paragraphs, one per call, 1 intra-op thread, %d round(s), median%n",
+        name, cls ? "cls" : "mean", rows.size(), rounds);
     System.out.println("| variant | rows/s | x fp32 | cosine mean | cosine min | min at tokens |");
     for (String m : models.keySet()) {
       double sum = 0;
