@@ -74,7 +74,7 @@ final class DynamicInt8Quantizer {
   enum Scales {
     /** One asymmetric uint8 scale and zero point over the whole tensor of a call. */
     PER_CALL,
-    /** One symmetric scale per row of the activation (its last axis), uint8 with zero point 128. */
+    /** One asymmetric uint8 scale and zero point per row of the activation (its last axis). */
     PER_ROW,
     /** Not at all: the weight stays float32 (experiments only). */
     FLOAT
@@ -176,7 +176,7 @@ final class DynamicInt8Quantizer {
                   "int8 [%d, %d], symmetric scale per output column, integer kernels with"
                       + " activations quantized %s, read as %s",
                   q.k(), q.n(), weightScales.get(name).stream()
-                      .map(x -> x == Scales.PER_ROW ? "per row (symmetric)" : "per call")
+                      .map(x -> x == Scales.PER_ROW ? "per row" : "per call")
                       .collect(java.util.stream.Collectors.joining(" or ")),
                   q.readers()),
               TensorData.storedBytes(tensor),
@@ -206,18 +206,20 @@ final class DynamicInt8Quantizer {
       String product = gemmBias ? names.fresh(node.getOutput(0) + "_product") : node.getOutput(0);
       String activation = node.getInput(0);
       if (scales.apply(node) == Scales.PER_ROW) {
-        // x ≈ (q - 128) · s per row, s = max|row| / 127; the product's column scales come from the
-        // weight, its row scales from s (a bias Add after the MatMul stays as it is).
+        // x ≈ (q - z) · s per row; q·B comes from the integer kernel with the weight's column
+        // scales, z · (column sums of B, scaled) is taken off, and the row scale s applied (a bias
+        // Add after the MatMul stays as it is).
         if (constants == null) {
           constants = new String[] {
-            names.fresh("row_quant_one"), names.fresh("row_quant_127"), null,
-            names.fresh("row_quant_tiny"), names.fresh("row_quant_zero_point"), names.fresh("row_quant_axes")
+            names.fresh("row_quant_one"), names.fresh("row_quant_zero"), names.fresh("row_quant_255"),
+            names.fresh("row_quant_tiny"), names.fresh("row_quant_uint8_zero"), names.fresh("row_quant_axes")
           };
           builder.addInitializer(TensorData.floatTensor(constants[0], new long[0], new float[] {1f}));
-          builder.addInitializer(TensorData.floatTensor(constants[1], new long[0], new float[] {127f}));
+          builder.addInitializer(TensorData.floatTensor(constants[1], new long[0], new float[] {0f}));
+          builder.addInitializer(TensorData.floatTensor(constants[2], new long[0], new float[] {255f}));
           // An all-zero row keeps a finite scale.
           builder.addInitializer(TensorData.floatTensor(constants[3], new long[0], new float[] {1e-30f}));
-          builder.addInitializer(TensorData.uint8Tensor(constants[4], new long[0], new byte[] {(byte) 128}));
+          builder.addInitializer(TensorData.uint8Tensor(constants[4], new long[0], new byte[] {0}));
           if (opset >= 18) {
             builder.addInitializer(TensorData.int64Vector(constants[5], List.of(-1L)));
           }
@@ -227,6 +229,9 @@ final class DynamicInt8Quantizer {
           row = quantizePerRow(builder, names, activation, constants, opset);
           rowActivations.put(activation, row);
         }
+        String sums = names.fresh(node.getInput(1) + "_column_sums");
+        builder.addInitializer(TensorData.floatTensor(sums, new long[] {quantized.get(node.getInput(1)).n()},
+            scaledColumnSums(quantized.get(node.getInput(1)))));
         String unscaled = names.fresh(product + "_unscaled");
         builder.addNode(
             NodeProto.newBuilder()
@@ -237,7 +242,11 @@ final class DynamicInt8Quantizer {
                 .addInput(constants[4]).addInput(parts[2])
                 .addOutput(unscaled)
                 .build());
-        builder.addNode(op("Mul", names.fresh(product + "_row_scale"), product, unscaled, row[1]));
+        String correction = names.fresh(product + "_zero_point_term");
+        String centred = names.fresh(product + "_centred");
+        builder.addNode(op("Mul", correction, correction, row[2], sums));
+        builder.addNode(op("Sub", centred, centred, unscaled, correction));
+        builder.addNode(op("Mul", names.fresh(product + "_row_scale"), product, centred, row[1]));
         if (gemmBias) {
           builder.addNode(
               op("Add", names.fresh(node.getName() + "_bias"), node.getOutput(0), product, node.getInput(2)));
@@ -309,37 +318,70 @@ final class DynamicInt8Quantizer {
     return b.build();
   }
 
+  /** {@code Σ_k B[k, n] · scale[n]} of a quantized weight, one per output column. */
+  private static float[] scaledColumnSums(Quantized q) {
+    int n = (int) q.n();
+    long[] sums = new long[n];
+    byte[] values = q.values();
+    for (int i = 0; i < values.length; i++) {
+      sums[i % n] += values[i];
+    }
+    float[] out = new float[n];
+    for (int c = 0; c < n; c++) {
+      out[c] = (float) (sums[c] * (double) q.scales()[c]);
+    }
+    return out;
+  }
+
+  private static NodeProto reduce(String type, String output, String input, String[] c, int opset) {
+    NodeProto.Builder node = NodeProto.newBuilder().setName(output).setOpType(type).addInput(input).addOutput(output);
+    if (opset >= 18) {
+      node.addInput(c[5]);
+    } else {
+      node.addAttribute(
+          AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS).addInts(-1));
+    }
+    return node.build();
+  }
+
   /**
-   * Nodes quantizing {@code a} per row of its last axis, symmetric as uint8 with zero point 128
-   * ({@code q = round(x · 127 / max|row|) + 128}): the names of {@code q} and of the row scales
-   * {@code max|row| / 127} (shape of {@code a} with the last axis 1).
+   * Nodes quantizing {@code a} per row of its last axis, asymmetric uint8 over the row's range
+   * widened to hold 0 ({@code s = (max - min) / 255}, {@code z = round(-min / s)}, {@code q =
+   * saturate(round(x / s + z))}): the names of {@code q}, of the row scales {@code s} and of the
+   * row zero points {@code z} (float32; shape of {@code a} with the last axis 1).
    */
   private static String[] quantizePerRow(
       GraphProto.Builder builder, NameScope names, String a, String[] c, int opset) {
-    String abs = names.fresh(a + "_abs");
-    String max = names.fresh(a + "_row_max");
-    String safe = names.fresh(a + "_row_max_safe");
+    String mx = names.fresh(a + "_row_max");
+    String mn = names.fresh(a + "_row_min");
+    String hi = names.fresh(a + "_row_hi");
+    String lo = names.fresh(a + "_row_lo");
+    String range = names.fresh(a + "_row_range");
+    String safe = names.fresh(a + "_row_range_safe");
     String inv = names.fresh(a + "_row_inv_scale");
-    String scaled = names.fresh(a + "_scaled");
-    String q = names.fresh(a + "_uint8");
     String scale = names.fresh(a + "_row_scale");
-    builder.addNode(op("Abs", abs, abs, a));
-    NodeProto.Builder reduce = NodeProto.newBuilder().setName(max).setOpType("ReduceMax")
-        .addInput(abs).addOutput(max);
-    if (opset >= 18) {
-      reduce.addInput(c[5]);
-    } else {
-      reduce.addAttribute(
-          AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS).addInts(-1));
-    }
-    builder.addNode(reduce.build());
-    builder.addNode(op("Max", safe, safe, max, c[3]));
-    builder.addNode(op("Div", inv, inv, c[1], safe));
+    String loScaled = names.fresh(a + "_row_lo_scaled");
+    String loRounded = names.fresh(a + "_row_lo_rounded");
+    String zp = names.fresh(a + "_row_zero_point");
+    String scaled = names.fresh(a + "_scaled");
+    String shifted = names.fresh(a + "_shifted");
+    String q = names.fresh(a + "_uint8");
+    builder.addNode(reduce("ReduceMax", mx, a, c, opset));
+    builder.addNode(reduce("ReduceMin", mn, a, c, opset));
+    builder.addNode(op("Max", hi, hi, mx, c[1]));
+    builder.addNode(op("Min", lo, lo, mn, c[1]));
+    builder.addNode(op("Sub", range, range, hi, lo));
+    builder.addNode(op("Max", safe, safe, range, c[3]));
+    builder.addNode(op("Div", inv, inv, c[2], safe));
+    builder.addNode(op("Div", scale, scale, safe, c[2]));
+    builder.addNode(op("Mul", loScaled, loScaled, lo, inv));
+    builder.addNode(op("Round", loRounded, loRounded, loScaled)); // half to even
+    builder.addNode(op("Neg", zp, zp, loRounded)); // in [0, 255]
     builder.addNode(op("Mul", scaled, scaled, a, inv));
-    // Rounds half to even; |x · 127 / max|row|| <= 127, so q is in [1, 255].
-    builder.addNode(op("QuantizeLinear", q, q, scaled, c[0], c[4]));
-    builder.addNode(op("Div", scale, scale, safe, c[1]));
-    return new String[] {q, scale};
+    builder.addNode(op("Add", shifted, shifted, scaled, zp));
+    // Rounds half to even and saturates to [0, 255].
+    builder.addNode(op("QuantizeLinear", q, q, shifted, c[0], c[4]));
+    return new String[] {q, scale, zp};
   }
 
   /**

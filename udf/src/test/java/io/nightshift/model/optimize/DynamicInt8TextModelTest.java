@@ -93,20 +93,24 @@ abstract class DynamicInt8TextModelTest {
     // Per layer: (Q, K, V, attention output, 2 feed-forward) MatMul weights on integer kernels.
     // Q, K and V share one activation, quantized once per call, and take their bias Adds; the
     // attention output and the two feed-forward MatMuls read theirs alone: quantized per row
-    // (Abs, ReduceMax, Max, Div, Mul, QuantizeLinear, Div), rescaled by a Mul, bias Add kept.
+    // (ReduceMax, ReduceMin, Max, Min, Sub, Max, 2 Div, Mul, Round, Neg, Mul, Add, QuantizeLinear), each product
+    // corrected for the row zero point (Mul, Sub) and rescaled (Mul), its bias Add kept.
     assertThat(countOps(after, "MatMulIntegerToFloat")).isEqualTo(6L * layers);
     assertThat(countOps(after, "DynamicQuantizeLinear")).isEqualTo(layers);
     assertThat(countOps(after, "DynamicQuantizeMatMul")).isZero();
     assertThat(countOps(after, "QuantizeLinear")).isEqualTo(3L * layers);
     assertThat(countOps(after, "ReduceMax")).isEqualTo(countOps(before, "ReduceMax") + 3L * layers);
+    assertThat(countOps(after, "ReduceMin")).isEqualTo(countOps(before, "ReduceMin") + 3L * layers);
     assertThat(countOps(after, "MatMul")).isEqualTo(countOps(before, "MatMul") - 6L * layers);
-    assertThat(countOps(after, "Add")).isEqualTo(countOps(before, "Add") - 3L * layers);
-    assertThat(countOps(after, "Mul")).isEqualTo(countOps(before, "Mul") + 6L * layers);
+    // 3 bias Adds folded into Q, K and V; 3 Adds of row zero points.
+    assertThat(countOps(after, "Add")).isEqualTo(countOps(before, "Add"));
+    assertThat(countOps(after, "Mul")).isEqualTo(countOps(before, "Mul") + 12L * layers);
+    assertThat(countOps(after, "Sub")).isEqualTo(countOps(before, "Sub") + 6L * layers);
     assertThat(countOps(after, "DequantizeLinear")).isZero();
     assertThat(report.converted()).hasSize(6 * layers);
     assertThat(report.converted())
         .allSatisfy(c -> assertThat(c.how()).contains("integer kernels"));
-    assertThat(report.converted().stream().filter(c -> c.how().contains("quantized per row (symmetric)")))
+    assertThat(report.converted().stream().filter(c -> c.how().contains("quantized per row,")))
         .hasSize(3 * layers);
     assertThat(report.converted().size() + report.skipped().size())
         .isEqualTo(report.initializersBefore());
