@@ -32,11 +32,12 @@ import java.util.function.Function;
  *       whole tensor of the call; a bias that an {@code Add} alone adds to the product ({@code [N]}
  *       float initializer) moves into the node;
  *   <li>read by one rewritten node (the attention output and both feed-forward MatMuls): one
- *       symmetric scale per row of the activation's last axis ({@code max|row| / 127}, uint8 with
- *       zero point 128), made of standard ops ({@code Abs}, {@code ReduceMax}, {@code Max}, {@code
- *       Div}, {@code Mul}, {@code QuantizeLinear}, {@code Div}), the product rescaled by a {@code
- *       Mul} per row; a bias {@code Add} stays after it. A model of opset below 11 keeps per-call
- *       scales here too.
+ *       asymmetric uint8 scale and zero point per row of the activation's last axis (a token),
+ *       over the row's range widened to hold 0, made of standard ops ({@code ReduceMax}, {@code
+ *       ReduceMin}, {@code Round}, {@code QuantizeLinear} and arithmetic). The integer kernel runs
+ *       with zero point 0; the row zero point's share ({@code z · Σ_k B[k, n] · scale[n]}, the sums
+ *       stored per weight) is subtracted and the row scale applied after it; a bias {@code Add}
+ *       stays after that. A model of opset below 11 keeps per-call scales here too.
  * </ul>
  *
  * <p>Why per row there, measured on the bench's 2,000 mail paragraphs (max-length 128, one per
@@ -44,10 +45,13 @@ import java.util.function.Function;
  * 0.963 (all-MiniLM-L6-v2) and 0.968 (bge-small-en-v1.5), on texts of 4-9 tokens. Keeping one kind
  * of MatMul float32 showed that the feed-forward MatMuls cost the accuracy (MiniLM min 0.973-0.976
  * with one of them float32, 0.953-0.964 with Q, K, V or the attention output float32), but float
- * feed-forward MatMuls cut the speed-up from about 2.1× to 1.3-1.4× fp32. Per-row scales on the
- * activations read by one node keep the integer kernels (about 2.2× fp32 per core) and give a
- * minimum of 0.974 (MiniLM) and 0.991 (bge); per-row scales on Q, K and V as well were worse (MiniLM
- * 0.967), so shared activations keep per-call scales. The rule needs no calibration data.
+ * feed-forward MatMuls cut the speed-up from about 2.1× to 1.3-1.4× fp32. Asymmetric per-row
+ * scales on the activations read by one node keep the integer kernels (about 2× fp32 per core)
+ * and give a minimum of 0.985 (MiniLM) and 0.992 (bge; 0.990 pooled by the mean as the bench
+ * does); symmetric ones (zero point 128, fewer ops) gave 0.974 and 0.991, and
+ * symmetric per-row scales on Q, K and V as well were worse (MiniLM 0.967), so shared activations
+ * keep per-call scales (and the one kernel that quantizes them). The rule needs no calibration
+ * data.
  *
  * <p>Weights: symmetric int8 (zero point 0, values in [-127, 127]) with one scale per output column
  * ({@code max|w| / 127} over the column of {@code B [K, N]}); a Gemm weight with {@code transB=1}
@@ -72,7 +76,11 @@ final class DynamicInt8Quantizer {
 
   /** How the activation a rewritten weight multiplies is quantized when the model runs. */
   enum Scales {
-    /** One asymmetric uint8 scale and zero point over the whole tensor of a call. */
+    /**
+     * One asymmetric uint8 scale and zero point over the whole tensor of a call ({@code
+     * DynamicQuantizeLinear}; a node reading its activation alone, when the override asks for it,
+     * becomes {@code DynamicQuantizeMatMul}).
+     */
     PER_CALL,
     /** One asymmetric uint8 scale and zero point per row of the activation (its last axis). */
     PER_ROW,
@@ -180,7 +188,8 @@ final class DynamicInt8Quantizer {
                       .collect(java.util.stream.Collectors.joining(" or ")),
                   q.readers()),
               TensorData.storedBytes(tensor),
-              q.values().length + 5L * q.scales().length,
+              // int8 values, float scales, int8 zero points, and float column sums when per row
+              q.values().length + (weightScales.get(name).contains(Scales.PER_ROW) ? 9L : 5L) * q.scales().length,
               q.maxAbsError()));
     }
     Map<String, TensorProto> initializers = new HashMap<>();
