@@ -95,8 +95,9 @@ public final class Enums {
     /** Weight-only int8 (large MatMul/Gemm/Gather weights), activations stay float32. */
     INT8,
     /**
-     * MatMul/Gemm weights int8 on ONNX Runtime's integer kernels, activations quantized per call;
-     * scored one row per call so a row's result does not depend on its neighbours.
+     * MatMul/Gemm weights int8 on ONNX Runtime's integer kernels, activations quantized per call
+     * (shared ones) or per row; scored one row per call so a row's result does not depend on its
+     * neighbours.
      */
     INT8_DYNAMIC,
     /** Float initializers stored as float16, cast back to float32 in the graph. */

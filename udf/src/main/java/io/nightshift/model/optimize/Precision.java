@@ -10,12 +10,13 @@ public enum Precision {
   INT8,
   /**
    * Dynamic int8: MatMul and Gemm weights become int8 with a scale per output column and run on ONNX
-   * Runtime's integer kernels ({@code com.microsoft} {@code DynamicQuantizeMatMul} and {@code
-   * MatMulIntegerToFloat}), which quantize each call's activations to uint8 as they run; every other
-   * tensor (embedding tables included) stays float32. The activation scale covers the whole call, so a
-   * row's result depends on the rows run with it unless it runs alone: the job scores such models
-   * one row per call (see {@link ModelOptimizer#batchDependent}). Needs ONNX Runtime (the contrib
-   * operators) to run the result.
+   * Runtime's integer kernels ({@code com.microsoft} {@code MatMulIntegerToFloat}), whose float
+   * activations are quantized to uint8 as they run: with one scale per call when several rewritten
+   * nodes share the activation (a layer's Q, K and V), else one scale per row; every other tensor
+   * (embedding tables included) stays float32. A per-call scale covers the whole call, so a row's
+   * result depends on the rows run with it unless it runs alone: the job scores such models one row
+   * per call (see {@link ModelOptimizer#batchDependent}). Needs ONNX Runtime (the contrib operators)
+   * to run the result.
    */
   INT8_DYNAMIC,
   /**

@@ -99,6 +99,11 @@ final class TensorData {
     return tensor(name, DataType.INT8, dims, ByteString.copyFrom(values));
   }
 
+  /** A uint8 tensor. */
+  static TensorProto uint8Tensor(String name, long[] dims, byte[] values) {
+    return tensor(name, DataType.UINT8, dims, ByteString.copyFrom(values));
+  }
+
   /** A float16 tensor from float16 bits, stored as raw little-endian bytes. */
   static TensorProto float16Tensor(String name, long[] dims, short[] bits) {
     ByteBuffer buffer = ByteBuffer.allocate(2 * bits.length).order(ByteOrder.LITTLE_ENDIAN);

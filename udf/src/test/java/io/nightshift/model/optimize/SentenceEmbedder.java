@@ -40,9 +40,14 @@ final class SentenceEmbedder implements AutoCloseable {
 
   /** {@code cls}: pool the first ([CLS]) token's state, as bge does, instead of the mean. */
   SentenceEmbedder(Path model, boolean cls) throws OrtException {
+    this(model, cls, 2);
+  }
+
+  /** {@code threads}: ONNX Runtime's intra-op threads. */
+  SentenceEmbedder(Path model, boolean cls, int threads) throws OrtException {
     this.cls = cls;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(2);
+      options.setIntraOpNumThreads(threads);
       session = env.createSession(model.toString(), options);
     }
   }
