@@ -49,13 +49,22 @@ final class TextCases {
         io.nightshift.samples.Samples.minilmFp32Tokenizer());
   }
 
+  /** The int8-dynamic model files this JVM has written. */
+  private static final java.util.Set<String> WRITTEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /**
-   * {@code fp32} rewritten by {@code optimize --precision int8-dynamic} as {@code label}, written
-   * once under the bench's work folder, and only when the model runs ({@link Bench#runs}).
+   * {@code fp32} rewritten by {@code optimize --precision int8-dynamic} as {@code label} under the
+   * bench's work folder, once per bench run and only when the model runs ({@link Bench#runs}): a
+   * file left by an earlier build would hold the earlier quantizer's graph.
    */
   static TextModel dynamicInt8(Bench.Options o, String label, Path fp32, Path tokenizer) {
     Path out = o.work().resolve("models/" + label + ".onnx");
-    if (!Files.exists(out) && Bench.runs(o, label)) {
+    if (Bench.runs(o, label) && WRITTEN.add(out.toAbsolutePath().toString())) {
+      try {
+        Files.deleteIfExists(out);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       new io.nightshift.model.optimize.ModelOptimizer().optimize(fp32,
           io.nightshift.model.optimize.Precision.INT8_DYNAMIC, out);
     }
