@@ -43,4 +43,28 @@ public class NightshiftException extends RuntimeException {
   public static NightshiftException invalid(Throwable cause, String format, Object... args) {
     return new NightshiftException(ExitCode.INVALID, cause, format, args);
   }
+
+  /**
+   * The value of {@code future}, waiting for it, with its failure thrown as it was thrown on the
+   * thread that computed it: a {@link RuntimeException} or {@link Error} as it is, anything else
+   * wrapped (exit code 1) as "{@code what} failed: ...". An interrupted wait restores the
+   * interrupt flag and fails naming {@code what}.
+   */
+  public static <T> T await(java.util.concurrent.Future<T> future, String what) {
+    try {
+      return future.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new NightshiftException(cause, "%s failed: %s", what, cause.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NightshiftException(e, "interrupted while waiting for %s", what);
+    }
+  }
 }

@@ -124,7 +124,7 @@ final class NightlyRun {
     Dataset<Row> input = read.rows();
     PartitionPlan.CostsAhead costs = costsAhead ? PartitionPlan.costsAhead(spark, input, config.inference()) : null;
     try {
-      return checked(input, read, await(model), stagedRejects, costs);
+      return checked(input, read, NightshiftException.await(model, "the model's preparation"), stagedRejects, costs);
     } catch (RuntimeException | Error e) {
       if (costs != null) {
         costs.close();
@@ -182,24 +182,6 @@ final class NightlyRun {
           JobProperties.OUTPUT_REJECTED_PATH, config.output().rejectedPath(), spark.sparkContext().hadoopConfiguration());
     }
     return new Prepared(input, predictor, options, schema, read.declaredNumeric(), iceberg, tables, costs);
-  }
-
-  /** The prepared model, or its failure as thrown on the thread that prepared it. */
-  private static Predictor await(CompletableFuture<Predictor> model) {
-    try {
-      return model.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new NightshiftException(e.getCause(), "cannot prepare the model: %s", e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NightshiftException(e, "interrupted while preparing the model");
-    }
   }
 
   private static void awaitQuietly(CompletableFuture<Predictor> model) {

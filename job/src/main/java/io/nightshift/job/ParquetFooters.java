@@ -5,7 +5,6 @@ import io.nightshift.fs.LocalFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -104,17 +103,9 @@ final class ParquetFooters {
         }));
       }
       for (Future<T> f : read) {
-        out.add(f.get());
+        out.add(NightshiftException.await(f, "reading Parquet footers"));
       }
       return out;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof NightshiftException n) {
-        throw n;
-      }
-      throw new NightshiftException(e.getCause(), "cannot read a Parquet footer: %s", e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NightshiftException(e, "interrupted while reading Parquet footers");
     } finally {
       pool.shutdownNow();
     }

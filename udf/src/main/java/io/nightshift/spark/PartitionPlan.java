@@ -146,21 +146,7 @@ public record PartitionPlan(
 
     /** The summed cost of each split, waiting for the job; its failure as thrown by Spark. */
     long[] costs() {
-      try {
-        return costs.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw new io.nightshift.NightshiftException(e.getCause(), "the text cost pass failed: %s",
-            e.getCause().getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new io.nightshift.NightshiftException(e, "interrupted while waiting for the text cost pass");
-      }
+      return io.nightshift.NightshiftException.await(costs, "the text cost pass");
     }
 
     /** Cancels the job if it still runs and waits for the thread to end. */
