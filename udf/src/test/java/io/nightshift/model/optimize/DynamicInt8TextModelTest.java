@@ -144,14 +144,9 @@ abstract class DynamicInt8TextModelTest {
         assertThat(embedder.embedBatch(List.of(rows.get(r)))[0]).isEqualTo(dynamic[r]);
       }
     }
-    double sum = 0;
-    double min = 1;
-    for (int r = 0; r < rows.size(); r++) {
-      double c = SentenceEmbedder.cosine(fp32[r], dynamic[r]);
-      sum += c;
-      min = Math.min(min, c);
-    }
-    double mean = sum / rows.size();
+    double[] cosines = meanAndMin(fp32, dynamic);
+    double mean = cosines[0];
+    double min = cosines[1];
     System.out.printf(
         "%s int8-dynamic vs fp32 over %d mails (%s pooling): cosine mean %.5f, min %.5f; batch 1,"
             + " 2 threads: fp32 %.0f ms, int8-dynamic %.0f ms (first runs, include warm-up);"
@@ -177,20 +172,27 @@ abstract class DynamicInt8TextModelTest {
     try (SentenceEmbedder embedder = new SentenceEmbedder(int8, cls())) {
       dynamic = embedder.embed(shortParagraphs, 1);
     }
-    double sum = 0;
-    double min = 1;
-    for (int r = 0; r < shortParagraphs.size(); r++) {
-      double c = SentenceEmbedder.cosine(fp32[r], dynamic[r]);
-      sum += c;
-      min = Math.min(min, c);
-    }
-    double mean = sum / shortParagraphs.size();
+    double[] cosines = meanAndMin(fp32, dynamic);
+    double mean = cosines[0];
+    double min = cosines[1];
     System.out.printf("%s int8-dynamic vs fp32 over the %d shortest of %d paragraphs (%d-%d tokens):"
             + " cosine mean %.5f, min %.5f%n",
         model().getParent().getParent().getFileName(), shortParagraphs.size(), PARAGRAPHS,
         shortParagraphs.get(0).length, shortParagraphs.get(SHORTEST - 1).length, mean, min);
     assertThat(mean).isGreaterThanOrEqualTo(0.99);
     assertThat(min).isGreaterThanOrEqualTo(0.97);
+  }
+
+  /** The mean and the minimum cosine between the rows of {@code a} and {@code b}. */
+  private static double[] meanAndMin(float[][] a, float[][] b) {
+    double sum = 0;
+    double min = 1;
+    for (int r = 0; r < a.length; r++) {
+      double c = SentenceEmbedder.cosine(a[r], b[r]);
+      sum += c;
+      min = Math.min(min, c);
+    }
+    return new double[] {sum / a.length, min};
   }
 
   private static long countOps(ModelProto model, String op) {
