@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -189,69 +190,78 @@ public final class Bench {
             ? arr
             : BenchData.ensure(spark, o.dataRoot(), m.width(), o.probeRows(), BenchData.Layout.ARRAY, 8);
 
-    // 1. Ceiling: plain ORT over in-memory direct buffers, best of two thread layouts.
-    try (Ceiling ceiling = new Ceiling(spark, arr, m.width(), o.batchSize())) {
+    // Every case but SynapseML (its own JVM, its own probe) timed in turn, round after round.
+    List<Result> timedInTurn = new ArrayList<>();
+    try (Rounds rounds = new Rounds(); Ceiling ceiling = new Ceiling(spark, arr, m.width(), o.batchSize())) {
+      // 1. Ceiling: plain ORT over in-memory direct buffers, best of two thread layouts.
+      int[][] layouts = {{2, 1}, {1, 2}};
+      for (int[] layout : layouts) {
+        rounds.add("ceiling " + layout[0] + "x" + layout[1],
+            ceiling.pass(rounds.closeLater(Ceiling.session(m.file(), layout[1])), m.input(), layout[0]));
+      }
+      // Floor: what Spark alone costs to read the same Parquet into the noop sink (no model), per
+      // layout; with the ceiling it gives the scan+model bound 1/(1/scan + 1/ceiling) of each case.
+      rounds.add("scan arr", () -> spark.read().parquet(arr.toString()).write().format("noop").mode("overwrite").save());
+      if (o.bothLayouts()) {
+        rounds.add("scan cols", () -> spark.read().parquet(cols.toString()).write().format("noop").mode("overwrite").save());
+      }
+      // 2. Nightshift, as a real job run: noop sink and Parquet out; array column and N columns.
+      List<String> jobs = new ArrayList<>();
+      for (boolean parquet : new boolean[] {false, true}) {
+        for (BenchData.Layout layout : BenchData.Layout.values()) {
+          if (!o.bothLayouts() && layout == BenchData.Layout.COLUMNS) {
+            continue;
+          }
+          Path data = layout == BenchData.Layout.ARRAY ? arr : cols;
+          String name = "nightshift " + (parquet ? "parquet" : "noop") + " ("
+              + (layout == BenchData.Layout.ARRAY ? "array<float> column" : m.width() + " float columns") + ")";
+          Path job = NightshiftJob.write(o, m, data, layout, parquet);
+          rounds.add(name, () -> runJob(job));
+          jobs.add(name);
+        }
+      }
+      // 4. Row-at-a-time: a plain Spark Java UDF, one session.run per row (over the probe rows).
+      spark.udf().register("row_score_" + m.label(), new RowUdf(m.file(), m.input()), DataTypes.FloatType);
+      rounds.add("row udf", () -> spark.read().parquet(probe.toString())
+          .selectExpr("id", "row_score_" + m.label() + "(features) AS p")
+          .write().format("noop").mode("overwrite").save());
+
+      Map<String, Result.Timing> t = rounds.run(o.warmups(), o.runs());
       Result best = null;
-      for (int[] layout : new int[][] {{2, 1}, {1, 2}}) {
-        Result.Timing ns = ceiling.runs(m.file(), m.input(), layout[0], layout[1], o.warmups(), o.runs());
-        Result r = Result.of(m.label(), "ceiling", ceiling.rows(), ns,
+      for (int[] layout : layouts) {
+        Result r = Result.of(m.label(), "ceiling", ceiling.rows(), t.get("ceiling " + layout[0] + "x" + layout[1]),
             layout[0] + " caller threads x " + layout[1] + " intra-op thread(s)");
         log("%s %s [%s]: median %,.0f rows/s", m.label(), r.name(), r.note(), r.medianRate());
         if (best == null || r.medianRate() > best.medianRate()) {
           best = r;
         }
       }
-      out.add(best);
+      timedInTurn.add(best);
+      timedInTurn.add(Result.of(m.label(), Verdicts.SCAN, o.rows(), t.get("scan arr"),
+          "Parquet (array<float> column) into the noop sink on local[2], no inference: the cost of Spark itself"));
+      if (o.bothLayouts()) {
+        timedInTurn.add(Result.of(m.label(), "spark scan only, no model (" + m.width() + " float columns)", o.rows(),
+            t.get("scan cols"), "Parquet (" + m.width() + " float columns) into the noop sink on local[2], no inference"));
+      }
+      for (String name : jobs) {
+        timedInTurn.add(Result.of(m.label(), name, o.rows(), t.get(name), "batch-size " + o.batchSize()
+            + ", local[2]; a whole `Nightshift.execute(run --config ...)` (pre-launch checks, model broadcast,"
+            + " manifest) per run"));
+      }
+      timedInTurn.add(Result.of(m.label(), "row-at-a-time UDF", o.probeRows(), t.get("row udf"),
+          String.format("%,d rows (rate measured on fewer rows: it is slow)", o.probeRows())));
     }
-
-    // Floor: what Spark alone costs to read the same Parquet into the noop sink (no model), per
-    // layout; with the ceiling it gives the scan+model bound 1/(1/scan + 1/ceiling) of each case.
-    Result.Timing scan = timed(o, () -> spark.read().parquet(arr.toString())
-        .write().format("noop").mode("overwrite").save());
-    Result floor = Result.of(m.label(), Verdicts.SCAN, o.rows(), scan,
-        "Parquet (array<float> column) into the noop sink on local[2], no inference: the cost of Spark itself");
-    log("%s %s: median %,.0f rows/s", m.label(), floor.name(), floor.medianRate());
-    out.add(floor);
-    if (o.bothLayouts()) {
-      Result.Timing scanCols = timed(o, () -> spark.read().parquet(cols.toString())
-          .write().format("noop").mode("overwrite").save());
-      Result r = Result.of(m.label(), "spark scan only, no model (" + m.width() + " float columns)", o.rows(),
-          scanCols, "Parquet (" + m.width() + " float columns) into the noop sink on local[2], no inference");
-      log("%s %s: median %,.0f rows/s", m.label(), r.name(), r.medianRate());
-      out.add(r);
-    }
-
-    // 2. Nightshift, as a real job run: noop sink and Parquet out; array column and N columns.
-    for (boolean parquet : new boolean[] {false, true}) {
-      for (BenchData.Layout layout : BenchData.Layout.values()) {
-        if (!o.bothLayouts() && layout == BenchData.Layout.COLUMNS) {
-          continue;
-        }
-        Path data = layout == BenchData.Layout.ARRAY ? arr : cols;
-        String name = "nightshift " + (parquet ? "parquet" : "noop") + " ("
-            + (layout == BenchData.Layout.ARRAY ? "array<float> column" : m.width() + " float columns") + ")";
-        Path job = NightshiftJob.write(o, m, data, layout, parquet);
-        Result.Timing ns = timed(o, () -> runJob(job));
-        Result r = Result.of(m.label(), name, o.rows(), ns, "batch-size " + o.batchSize() + ", local[2]; a whole "
-            + "`Nightshift.execute(run --config ...)` (pre-launch checks, model broadcast, manifest) per run");
-        log("%s %s: median %,.0f rows/s", m.label(), name, r.medianRate());
+    for (Result r : timedInTurn) {
+      if (!r.name().equals("ceiling")) {
+        log("%s %s: median %,.0f rows/s", m.label(), r.name(), r.medianRate());
+      }
+      if (!r.name().equals("row-at-a-time UDF")) {
         out.add(r);
       }
     }
-
-    // 3. SynapseML ONNXModel in its own JVM (Spark 3.5 / Scala 2.12).
+    // 3. SynapseML ONNXModel in its own JVM (Spark 3.5 / Scala 2.12), between Nightshift and the row UDF in the table.
     out.add(SynapsePeer.run(o, m, arr, probe));
-
-    // 4. Row-at-a-time: a plain Spark Java UDF, one session.run per row (over the probe rows).
-    spark.udf().register("row_score_" + m.label(), new RowUdf(m.file(), m.input()), DataTypes.FloatType);
-    long probeRows = o.probeRows();
-    Result.Timing ns = timed(o, () -> spark.read().parquet(probe.toString())
-        .selectExpr("id", "row_score_" + m.label() + "(features) AS p")
-        .write().format("noop").mode("overwrite").save());
-    Result row = Result.of(m.label(), "row-at-a-time UDF", probeRows, ns,
-        String.format("%,d rows (rate measured on fewer rows: it is slow)", probeRows));
-    log("%s %s: median %,.0f rows/s", m.label(), row.name(), row.medianRate());
-    out.add(row);
+    out.add(timedInTurn.get(timedInTurn.size() - 1));
     return out;
   }
 

@@ -65,13 +65,17 @@ final class Ceiling implements AutoCloseable {
     return rows;
   }
 
-  /** Several passes over one session (created outside the timing); wall times in ns. */
-  Result.Timing runs(Path model, String input, int callers, int intraOp, int warmups, int timed) throws Exception {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions o = sessionOptions(intraOp);
-        OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
-      return Bench.timed(warmups, timed, () -> pass(env, session, input, callers));
+  /** A session on {@code model} with Nightshift's CPU options and {@code intraOp} threads; the caller closes it. */
+  static OrtSession session(Path model, int intraOp) throws Exception {
+    try (OrtSession.SessionOptions o = sessionOptions(intraOp)) {
+      return OrtEnvironment.getEnvironment().createSession(Files.readAllBytes(model), o);
     }
+  }
+
+  /** One pass over every batch by {@code callers} threads sharing {@code session} (created outside the timing). */
+  Bench.Body pass(OrtSession session, String input, int callers) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    return () -> pass(env, session, input, callers);
   }
 
   /**

@@ -4,7 +4,9 @@ import io.nightshift.text.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -38,6 +40,10 @@ final class TextCases {
   private static final int[][] CEILING_LAYOUTS = {{2, 1, BATCH}, {2, 1, 1}, {2, 1, 32}};
 
   private TextCases() {}
+
+  private static String ceilingKey(int[] layout) {
+    return "ceiling " + layout[0] + "x" + layout[1] + " batch " + layout[2];
+  }
 
   /**
    * all-MiniLM-L6-v2 fp32 rewritten by {@code optimize --precision int8-dynamic} (written once under
@@ -115,22 +121,55 @@ final class TextCases {
     long rows = rows(o, m.label());
     Path data = TextData.ensure(spark, o.dataRoot(), rows);
     Path probe = TextData.ensure(spark, o.dataRoot(), probeRows(o));
-    // 1. Ceiling: tokenizer + plain ONNX Runtime on texts in memory, best of the layouts.
+    // Every case but SynapseML (its own JVM) timed in turn, round after round (Rounds).
     List<String> texts = TextData.texts(spark, data);
     String input;
     byte[] json = Files.readAllBytes(m.tokenizer());
-    try (TextTokenizer tokenizer = TextTokenizer.load(json, m.tokenizer().toString(), MAX_LENGTH, true)) {
+    Result rowUdf;
+    try (TextTokenizer tokenizer = TextTokenizer.load(json, m.tokenizer().toString(), MAX_LENGTH, true);
+        Rounds rounds = new Rounds()) {
       input = describe(texts, rows, json);
       Bench.log("%s input: %s", m.label(), input);
+      // 1. Ceiling: tokenizer + plain ONNX Runtime on texts in memory, best of the layouts.
       TextCeiling ceiling = new TextCeiling(texts, tokenizer, WINDOW_BATCHES);
+      for (int[] layout : CEILING_LAYOUTS) {
+        // The model's first case also warms the JVM (JIT of the tokenizer and pooling paths): one more pass.
+        rounds.add(ceilingKey(layout), layout == CEILING_LAYOUTS[0] ? 1 : 0,
+            ceiling.pass(rounds.closeLater(Ceiling.session(m.file(), layout[1])), layout[0], layout[2]));
+      }
+      // Spark alone: the same Parquet into the noop sink.
+      rounds.add("scan", () -> spark.read().parquet(data.toString()).write().format("noop").mode("overwrite").save());
+      // 2. Nightshift text jobs.
+      Map<String, Integer> jobs = new LinkedHashMap<>();
+      for (int[] job : new int[][] {{0, BATCH}, {0, 32}, {1, BATCH}}) {
+        boolean parquet = job[0] == 1;
+        int batch = job[1];
+        Path file = NightshiftJob.writeText(o, m, data, parquet, batch);
+        String name = "nightshift " + (parquet ? "parquet" : "noop") + " (text column"
+            + (batch == BATCH ? "" : ", batch " + batch) + ")";
+        rounds.add(name, () -> Bench.runJob(file));
+        jobs.put(name, batch);
+      }
+      if (m.fp32() != null) {
+        // §2 compares int8-dynamic with fp32: the fp32 job in the same rounds, so drift cancels.
+        TextModel fp32 = new TextModel(m.label() + "-fp32-in-turn", m.fp32(), m.tokenizer());
+        Path file = NightshiftJob.writeText(o, fp32, data, false, BATCH);
+        rounds.add(Verdicts.FP32_IN_TURN, () -> Bench.runJob(file));
+      }
+      // 4. Row at a time: tokenizer + session on one row per call, in a plain Java UDF.
+      String udf = "row_embed_" + m.label().replace('-', '_');
+      spark.udf().register(udf, new TextRowUdf(m.file(), m.tokenizer(), MAX_LENGTH),
+          DataTypes.createArrayType(DataTypes.FloatType));
+      rounds.add(Verdicts.ROW_UDF, () -> spark.read().parquet(data.toString())
+          .selectExpr("id", udf + "(text) AS embedding")
+          .write().format("noop").mode("overwrite").save());
+
+      Map<String, Result.Timing> t = rounds.run(o.warmups(), o.runs());
       Result best = null;
       List<String> tried = new ArrayList<>();
       for (int[] layout : CEILING_LAYOUTS) {
-        // The model's first case also warms the JVM (JIT of the tokenizer and pooling paths): one more pass.
-        int warmups = o.warmups() + (layout == CEILING_LAYOUTS[0] && o.warmups() > 0 ? 1 : 0);
-        Result.Timing t = ceiling.runs(m.file(), layout[0], layout[1], layout[2], warmups, o.runs());
         String what = layout[0] + " callers x " + layout[1] + " intra-op thread, batch " + layout[2];
-        Result r = Result.of(m.label(), "ceiling", texts.size(), t, what);
+        Result r = Result.of(m.label(), "ceiling", texts.size(), t.get(ceilingKey(layout)), what);
         Bench.log("%s ceiling [%s]: median %,.1f rows/s", m.label(), what, r.medianRate());
         tried.add(String.format("%s: %,.1f rows/s", what, r.medianRate()));
         if (best == null || r.medianRate() > best.medianRate()) {
@@ -140,27 +179,25 @@ final class TextCases {
       out.add(new Result(best.model(), best.name(), best.rows(), best.nanos(), best.cpuNanos(), best.note()
           + "; tokenize, sort each window by length, batches padded to their longest row, mean pooling + L2; "
           + input + " (medians tried: " + String.join("; ", tried) + ")"));
-    }
-
-    // Spark alone: the same Parquet into the noop sink.
-    Result.Timing scan = Bench.timed(o, () -> spark.read().parquet(data.toString())
-        .write().format("noop").mode("overwrite").save());
-    out.add(Result.of(m.label(), "spark scan only, no model (reference)", rows, scan,
-        "the paragraphs' Parquet into the noop sink on local[2], no inference"));
-
-    // 2. Nightshift text jobs.
-    for (int[] job : new int[][] {{0, BATCH}, {0, 32}, {1, BATCH}}) {
-      boolean parquet = job[0] == 1;
-      int batch = job[1];
-      Path file = NightshiftJob.writeText(o, m, data, parquet, batch);
-      String name = "nightshift " + (parquet ? "parquet" : "noop") + " (text column"
-          + (batch == BATCH ? "" : ", batch " + batch) + ")";
-      Result.Timing t = Bench.timed(o, () -> Bench.runJob(file));
-      Result r = Result.of(m.label(), name, rows, t, "tokenized on the executors, bucketing on (windows of "
-          + WINDOW_BATCHES + " batches), batch-size " + batch + ", mean + l2, local[2]; a whole "
-          + "`Nightshift.execute(run --config ...)` per run; " + input);
-      Bench.log("%s %s: median %,.1f rows/s", m.label(), name, r.medianRate());
-      out.add(r);
+      out.add(Result.of(m.label(), "spark scan only, no model (reference)", rows, t.get("scan"),
+          "the paragraphs' Parquet into the noop sink on local[2], no inference"));
+      for (Map.Entry<String, Integer> job : jobs.entrySet()) {
+        Result r = Result.of(m.label(), job.getKey(), rows, t.get(job.getKey()), "tokenized on the executors, bucketing"
+            + " on (windows of " + WINDOW_BATCHES + " batches), batch-size " + job.getValue() + ", mean + l2, local[2];"
+            + " a whole `Nightshift.execute(run --config ...)` per run; " + input);
+        Bench.log("%s %s: median %,.1f rows/s", m.label(), job.getKey(), r.medianRate());
+        out.add(r);
+      }
+      if (m.fp32() != null) {
+        Result r = Result.of(m.label(), Verdicts.FP32_IN_TURN, rows, t.get(Verdicts.FP32_IN_TURN),
+            "the fp32 model " + m.fp32().getFileName() + " as the noop job above, batch-size " + BATCH
+                + ", timed in the same rounds as this model's cases; " + input);
+        Bench.log("%s %s: median %,.1f rows/s", m.label(), r.name(), r.medianRate());
+        out.add(r);
+      }
+      rowUdf = Result.of(m.label(), Verdicts.ROW_UDF, rows, t.get(Verdicts.ROW_UDF),
+          "tokenize + one session.run per row (1 intra-op thread), mean + l2, no padding at all; " + input);
+      Bench.log("%s %s: median %,.1f rows/s", m.label(), rowUdf.name(), rowUdf.medianRate());
     }
     if (m.label().endsWith(Verdicts.INT8_DYNAMIC)) {
       // Untimed: the accuracy and determinism of the job's own output (§2), from the Parquet job above.
@@ -177,17 +214,7 @@ final class TextCases {
             + "fetches last_hidden_state per row and does no pooling (less work than the other cases); the "
             + "model as is (IR 6 / opset 11)"));
 
-    // 4. Row at a time: tokenizer + session on one row per call, in a plain Java UDF.
-    String udf = "row_embed_" + m.label().replace('-', '_');
-    spark.udf().register(udf, new TextRowUdf(m.file(), m.tokenizer(), MAX_LENGTH),
-        DataTypes.createArrayType(DataTypes.FloatType));
-    Result.Timing t = Bench.timed(o, () -> spark.read().parquet(data.toString())
-        .selectExpr("id", udf + "(text) AS embedding")
-        .write().format("noop").mode("overwrite").save());
-    Result row = Result.of(m.label(), "row-at-a-time UDF", rows, t,
-        "tokenize + one session.run per row (1 intra-op thread), mean + l2, no padding at all; " + input);
-    Bench.log("%s %s: median %,.1f rows/s", m.label(), row.name(), row.medianRate());
-    out.add(row);
+    out.add(rowUdf);
     return out;
   }
 }

@@ -35,15 +35,12 @@ final class TextCeiling {
   }
 
   /**
-   * Warm-ups then timed passes over one session with {@code callers x intraOp} threads, in
-   * batches of {@code batch} rows.
+   * One pass over the texts by {@code callers} threads sharing {@code session} (created outside
+   * the timing, e.g. by {@link Ceiling#session}), in batches of {@code batch} rows.
    */
-  Result.Timing runs(Path model, int callers, int intraOp, int batch, int warmups, int timed) throws Exception {
+  Bench.Body pass(OrtSession session, int callers, int batch) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions o = Ceiling.sessionOptions(intraOp);
-        OrtSession session = env.createSession(Files.readAllBytes(model), o)) {
-      return Bench.timed(warmups, timed, () -> pass(env, session, callers, batch));
-    }
+    return () -> pass(env, session, callers, batch);
   }
 
   private void pass(OrtEnvironment env, OrtSession session, int callers, int batch) throws Exception {
