@@ -100,7 +100,7 @@ final class Int8Figures {
       if (y == null) {
         continue;
       }
-      double c = cosine(e.getValue(), y);
+      double c = io.nightshift.accuracy.AccuracyCheck.cosine(e.getValue(), y);
       sum += c;
       min = rows == 0 ? c : Math.min(min, c);
       rows++;
@@ -129,22 +129,6 @@ final class Int8Figures {
       }
     }
     return new Identity(ids.size(), differ);
-  }
-
-  /** The full cosine {@code a·b / (|a| |b|)}, in double. */
-  static double cosine(float[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new IllegalStateException("embeddings of " + a.length + " and " + b.length + " floats");
-    }
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / (Math.sqrt(na) * Math.sqrt(nb));
   }
 
   private static boolean sameBits(float[] a, float[] b) {

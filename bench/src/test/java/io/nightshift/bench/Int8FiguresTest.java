@@ -75,13 +75,6 @@ class Int8FiguresTest {
   }
 
   @Test
-  void cosineOfVectorsOfDifferentLengthsIsAnError() {
-    assertThatThrownBy(() -> Int8Figures.cosine(new float[] {1, 2}, new float[] {1, 2, 3}))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("embeddings of 2 and 3 floats");
-  }
-
-  @Test
   void identicalOnlyWhenEveryBitOfEveryRowIsTheSame() {
     float[] x = {0.1f, -0.25f, 0.3f};
     float[] y = {0.5f, 0.5f, -0.7f};

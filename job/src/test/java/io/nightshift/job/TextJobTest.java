@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nightshift.accuracy.AccuracyCheck;
 import io.nightshift.arrow.Allocators;
 import io.nightshift.samples.Samples;
 import io.nightshift.text.TokenizerCache;
@@ -116,18 +117,6 @@ class TextJobTest {
     return result;
   }
 
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
-
   static double maxAbsDiff(float[] a, float[] b) {
     double max = 0;
     for (int i = 0; i < a.length; i++) {
@@ -171,13 +160,13 @@ class TextJobTest {
     for (Map.Entry<Long, float[]> e : plain.entrySet()) {
       float[] got = job.get(e.getKey());
       assertThat(got).as("row %s", e.getKey()).hasSize(384);
-      worstCosine = Math.min(worstCosine, cosine(got, e.getValue()));
+      worstCosine = Math.min(worstCosine, AccuracyCheck.cosine(got, e.getValue()));
       worstDiff = Math.max(worstDiff, maxAbsDiff(got, e.getValue()));
     }
     assertThat(worstCosine).as("lowest per-row cosine job vs plain loop").isGreaterThanOrEqualTo(0.99999);
     assertThat(worstDiff).as("largest abs difference job vs plain loop").isLessThanOrEqualTo(1e-5);
 
-    double pair = cosine(job.get(0L), job.get(1L));
+    double pair = AccuracyCheck.cosine(job.get(0L), job.get(1L));
     assertThat(pair).as("cosine of the reference pair").isBetween(0.745, 0.765);
 
     // Truncated rows are flagged, kept, and only those.

@@ -234,6 +234,25 @@ public final class AccuracyCheck {
     return best;
   }
 
+  /**
+   * The cosine similarity {@code a·b / (|a| |b|)} of two vectors of equal length (an embedding
+   * each, say), summed in double: 1 when both are all zeros, NaN when only one is.
+   *
+   * @throws IllegalArgumentException when the lengths differ
+   */
+  public static double cosine(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("vectors of " + a.length + " and " + b.length + " floats");
+    }
+    double[] x = new double[a.length];
+    double[] y = new double[b.length];
+    for (int i = 0; i < a.length; i++) {
+      x[i] = a[i];
+      y[i] = b[i];
+    }
+    return cosine(x, y);
+  }
+
   private static double cosine(double[] a, double[] b) {
     if (a.length != b.length) {
       return Double.NaN;

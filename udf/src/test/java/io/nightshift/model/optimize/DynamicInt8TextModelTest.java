@@ -188,7 +188,7 @@ abstract class DynamicInt8TextModelTest {
     double sum = 0;
     double min = 1;
     for (int r = 0; r < a.length; r++) {
-      double c = SentenceEmbedder.cosine(a[r], b[r]);
+      double c = io.nightshift.accuracy.AccuracyCheck.cosine(a[r], b[r]);
       sum += c;
       min = Math.min(min, c);
     }

@@ -169,7 +169,7 @@ class Int8AccuracyBench {
       double min = 1;
       int worst = 0;
       for (int r = 0; r < rows.size(); r++) {
-        double c = SentenceEmbedder.cosine(embeddings.get("fp32")[r], embeddings.get(m)[r]);
+        double c = io.nightshift.accuracy.AccuracyCheck.cosine(embeddings.get("fp32")[r], embeddings.get(m)[r]);
         sum += c;
         if (c < min) {
           min = c;

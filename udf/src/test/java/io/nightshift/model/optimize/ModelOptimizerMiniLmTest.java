@@ -214,7 +214,7 @@ class ModelOptimizerMiniLmTest {
 
   private double[] cosines(float[][] embeddings) {
     return IntStream.range(0, embeddings.length)
-        .mapToDouble(i -> SentenceEmbedder.cosine(fp32Embeddings[i], embeddings[i]))
+        .mapToDouble(i -> io.nightshift.accuracy.AccuracyCheck.cosine(fp32Embeddings[i], embeddings[i]))
         .toArray();
   }
 

@@ -96,7 +96,7 @@ class PrecisionBench {
       double sum = 0;
       double min = 1;
       for (int r = 0; r < rows.size(); r++) {
-        double c = SentenceEmbedder.cosine(embeddings.get("fp32")[r], embeddings.get(m)[r]);
+        double c = io.nightshift.accuracy.AccuracyCheck.cosine(embeddings.get("fp32")[r], embeddings.get(m)[r]);
         sum += c;
         min = Math.min(min, c);
       }

@@ -137,19 +137,6 @@ final class SentenceEmbedder implements AutoCloseable {
     }
   }
 
-  /** Cosine similarity of two L2-normalized vectors. */
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
-
   @Override
   public void close() throws OrtException {
     session.close(); // the environment is shared per JVM and never closed here
