@@ -39,19 +39,54 @@ import org.slf4j.LoggerFactory;
 final class InputFooters {
   private static final Logger LOG = LoggerFactory.getLogger(InputFooters.class);
 
+  /** The key under which Spark stores a file's Spark schema (JSON) in its Parquet footer. */
+  static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
+
   private InputFooters() {}
 
   /**
-   * {@code rows} as read from {@code path} with {@code expected}, or, when some files store a
-   * column in a narrower type, the files read group by group in their own types and cast to
-   * {@code expected}. {@code reader} makes a reader with the job's options.
+   * Every input file's schema as Spark reads it (the Spark schema its writer stored in the
+   * footer, else the Parquet schema converted with the session's settings), by file, in listing
+   * order; and how long reading them took, in ns.
    */
-  static Dataset<Row> check(SparkSession spark, String path, StructType expected, Dataset<Row> rows,
-      java.util.function.Supplier<DataFrameReader> reader, String schemaKey) {
+  record Footers(Map<String, StructType> schemas, long nanos) {
+    /**
+     * The schema every file has, or null when they differ (or there is no file): then Spark's
+     * own inference decides, as before.
+     */
+    StructType common() {
+      StructType first = null;
+      for (StructType s : schemas.values()) {
+        if (first == null) {
+          first = s;
+        } else if (!first.equals(s)) {
+          return null;
+        }
+      }
+      return first;
+    }
+  }
+
+  /** Reads the footer of every Parquet file under {@code path} (footers only). */
+  static Footers read(SparkSession spark, String path) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     long start = System.nanoTime();
     List<FileStatus> files = ParquetFooters.files(path, conf, "input.path");
     Map<String, StructType> footers = footers(files, conf, new ParquetToSparkSchemaConverter(spark.sessionState().conf()));
+    return new Footers(footers, System.nanoTime() - start);
+  }
+
+  /**
+   * {@code rows} as read from {@code path} with {@code expected}, or, when some files store a
+   * column in a narrower type, the files read group by group in their own types and cast to
+   * {@code expected}. {@code reader} makes a reader with the job's options; {@code read} holds
+   * the files' footers ({@link #read}).
+   */
+  static Dataset<Row> check(SparkSession spark, String path, StructType expected, Dataset<Row> rows,
+      java.util.function.Supplier<DataFrameReader> reader, String schemaKey, Footers read) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    long start = System.nanoTime() - read.nanos();
+    Map<String, StructType> footers = read.schemas();
     boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
     // Files grouped by the types they store the expected columns in: usually one group, all exact.
     Map<StructType, List<String>> groups = new LinkedHashMap<>();
@@ -75,7 +110,7 @@ final class InputFooters {
       }
       groups.computeIfAbsent(new StructType(stored), k -> new ArrayList<>()).add(f.getKey());
     }
-    LOG.info("Checked the footers of {} input file(s) in {} ms: {} group(s) of column types", files.size(),
+    LOG.info("Checked the footers of {} input file(s) in {} ms: {} group(s) of column types", footers.size(),
         (System.nanoTime() - start) / 1_000_000, groups.size());
     if (groups.size() == 1 && groups.containsKey(exact(expected))) {
       return rows;
@@ -158,11 +193,27 @@ final class InputFooters {
     return out;
   }
 
+  /**
+   * The file's schema as Spark's Parquet source reads it: the Spark schema stored by its writer
+   * when there is one (it keeps types Parquet alone does not, such as ML vectors), else the
+   * Parquet schema converted.
+   */
   @SuppressWarnings("deprecation") // readFooter(InputFile, filter) is the footer-only read
   private static StructType footer(FileStatus f, Configuration conf, ParquetToSparkSchemaConverter converter)
       throws IOException {
-    return converter.convert(
+    org.apache.parquet.hadoop.metadata.FileMetaData meta =
         ParquetFileReader.readFooter(HadoopInputFile.fromStatus(f, conf), ParquetMetadataConverter.SKIP_ROW_GROUPS)
-            .getFileMetaData().getSchema());
+            .getFileMetaData();
+    String stored = meta.getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
+    if (stored != null) {
+      try {
+        if (DataType.fromJson(stored) instanceof StructType s) {
+          return s;
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("file {}: stored Spark schema unreadable, using the Parquet schema: {}", f.getPath(), e.getMessage());
+      }
+    }
+    return converter.convert(meta.getSchema());
   }
 }

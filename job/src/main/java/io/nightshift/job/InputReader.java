@@ -76,6 +76,17 @@ final class InputReader {
           ? textual(declared, featureColumns, declaredNumeric, input)
           : declared);
     }
+    InputFooters.Footers footers = null;
+    if (input.format() == InputFormat.PARQUET) {
+      footers = InputFooters.read(spark, input.path());
+      StructType common = footers.common();
+      // Every file holds the same schema: Spark is told it, and skips inferring it (a Spark job
+      // that reads a footer again; merging equal schemas gives the same). Partition columns
+      // (k=v folders) are still found by Spark.
+      if (input.schemaDdl().isEmpty() && common != null) {
+        reader = reader.schema(common);
+      }
+    }
     Dataset<Row> df;
     try {
       df = reader.load(input.path());
@@ -86,7 +97,7 @@ final class InputReader {
     if (input.format() == InputFormat.PARQUET) {
       df = InputFooters.check(spark, input.path(), df.schema(), df,
           () -> spark.read().format("parquet").options(input.options()),
-          input.schemaDdl().isEmpty() ? "input.path" : io.nightshift.config.JobProperties.INPUT_SCHEMA);
+          input.schemaDdl().isEmpty() ? "input.path" : io.nightshift.config.JobProperties.INPUT_SCHEMA, footers);
     }
     if (!input.columns().isEmpty()) {
       for (String c : input.columns()) {
