@@ -29,10 +29,13 @@ import org.slf4j.LoggerFactory;
  *       small Spark job sums the cost of each input split; the rows are redistributed when an even
  *       spread would shorten the estimated scoring time (splits handed in order to the first free
  *       slot, as Spark does) by at least {@value #TEXT_MIN_GAIN}.
- *   <li><b>Tabular models</b>: rows cost alike, so Spark's splits (cut by bytes) are already even;
- *       only idle slots count. The rows are redistributed only when at most half the slots would
- *       get a split: for a cheap model the shuffle costs about as much per row as scoring it.
- *       Otherwise nothing runs before scoring and the columnar fast path is kept.
+ *   <li><b>Tabular models</b>: rows cost alike, so a split costs its bytes, and {@code n} splits on
+ *       {@code s} slots take ceil(n/s) waves. When the splits of a file input are not a multiple
+ *       of the slots, the input is planned again with other split sizes (no Spark job, no shuffle:
+ *       {@link #waves}) and read in the cut that saves the most estimated scoring time, if at least
+ *       {@value #WAVE_MIN_GAIN} of it. Otherwise the rows are redistributed only when at most half
+ *       the slots would get a split: for a cheap model the shuffle costs about as much per row as
+ *       scoring it. Either way the scan's columnar fast path is kept unless rows are dealt.
  * </ul>
  *
  * <p>The redistribution deals each split's rows round robin over the partitions (Spark's {@code
@@ -86,7 +89,8 @@ public record PartitionPlan(
       plan = keep(input, mode, slots, splits, "one task slot");
     } else if (inference.text() == null) {
       double idle = 1 - Math.min(1.0, (double) splits / slots);
-      plan = idle >= TABULAR_MIN_GAIN
+      PartitionPlan recut = waves(spark, input, mode, slots, splits);
+      plan = recut != null ? recut : idle >= TABULAR_MIN_GAIN
           ? spread(input, mode, slots, splits, String.format(Locale.ROOT,
               "tabular: %d split(s) for %d slots leave %.0f%% of them idle", splits, slots, idle * 100))
           : keep(input, mode, slots, splits, String.format(Locale.ROOT,
@@ -99,7 +103,8 @@ public record PartitionPlan(
       plan = gain >= TEXT_MIN_GAIN ? spread(input, mode, slots, splits, why) : keep(input, mode, slots, splits, why);
     }
     LOG.info("Partitions: {} {} ({}; {} slot(s))", plan.partitions(),
-        plan.redistributed() ? "dealt round robin" : "as read", plan.reason(), slots);
+        plan.redistributed() ? "dealt round robin" : plan.rows() == input ? "as read" : "read in new splits",
+        plan.reason(), slots);
     return plan;
   }
 
@@ -171,6 +176,98 @@ public record PartitionPlan(
     return ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution().toRdd().getNumPartitions();
   }
 
+  /** The session conf key the file sources cut their splits by. */
+  static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
+  /** Tabular: the least share of estimated scoring time a new cut of the input must save. */
+  static final double WAVE_MIN_GAIN = 0.10;
+
+  /**
+   * A tabular file input whose splits are not a multiple of the slots ends in a wave that leaves
+   * slots idle. Plans the input again with other split sizes ({@value #MAX_PARTITION_BYTES} set for
+   * that planning only, then restored), never cutting a file finer than Spark cut it, and keeps the
+   * cut that shortens the estimated scoring time most (rows cost alike, so a split costs its bytes
+   * plus Spark's open cost per file), if by {@value #WAVE_MIN_GAIN} at least. The new Dataset's
+   * scan is planned then, so scoring runs it as cut. Null when the input is not a file scan or no
+   * cut gains enough. Runs no Spark job.
+   */
+  static PartitionPlan waves(SparkSession spark, Dataset<Row> input, Partitioning mode, int slots, int splits) {
+    if (splits == 0 || splits % slots == 0) {
+      return null;
+    }
+    long open = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().conf().filesOpenCostInBytes();
+    long[] now = fileSplitCosts(input, open);
+    if (now == null) {
+      return null;
+    }
+    long total = 0;
+    long floor = 0;
+    for (org.apache.spark.Partition p : toRdd(input).partitions()) {
+      for (var f : ((org.apache.spark.sql.execution.datasources.FilePartition) p).files()) {
+        total += f.length() + open;
+        floor = Math.max(floor, f.length());
+      }
+    }
+    long before = makespan(now, slots);
+    List<Cut> cuts = new java.util.ArrayList<>();
+    long least = before;
+    for (int m = slots; m <= 4 * slots; m += slots) {
+      long bytes = Math.max(floor, (total + m - 1) / m);
+      Dataset<Row> cut = input.toDF(input.columns()); // a query of its own, planned below
+      long[] costs;
+      scala.Option<String> had = spark.conf().getOption(MAX_PARTITION_BYTES);
+      spark.conf().set(MAX_PARTITION_BYTES, bytes);
+      try {
+        costs = fileSplitCosts(cut, open);
+      } finally {
+        if (had.isDefined()) {
+          spark.conf().set(MAX_PARTITION_BYTES, had.get());
+        } else {
+          spark.conf().unset(MAX_PARTITION_BYTES);
+        }
+      }
+      if (costs != null) {
+        cuts.add(new Cut(cut, costs.length, bytes, makespan(costs, slots)));
+        least = Math.min(least, makespan(costs, slots));
+      }
+    }
+    // Of the cuts within 1% of the shortest, the fewest splits: fewer tasks to start, as many waves.
+    Cut best = null;
+    for (Cut c : cuts) {
+      if (c.end() <= least * 1.01 && (best == null || c.splits() < best.splits())) {
+        best = c;
+      }
+    }
+    double gain = before == 0 || best == null ? 0 : 1 - (double) best.end() / before;
+    if (gain < WAVE_MIN_GAIN) {
+      return null;
+    }
+    String why = String.format(Locale.ROOT, "tabular: %d split(s) for %d slots, read again in %d split(s) of at most"
+        + " %d bytes: %.0f%% less estimated scoring time", splits, slots, best.splits(), best.bytes(), gain * 100);
+    return new PartitionPlan(best.rows(), mode, slots, splits, best.splits(), false, why);
+  }
+
+  /** A new cut of the input: its planned rows, splits, split size and estimated end. */
+  private record Cut(Dataset<Row> rows, int splits, long bytes, long end) {}
+
+  /** Each split's file bytes plus the open cost of each file piece, or null when the input is not a file scan. */
+  private static long[] fileSplitCosts(Dataset<Row> input, long open) {
+    org.apache.spark.Partition[] parts = toRdd(input).partitions();
+    long[] costs = new long[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      if (!(parts[i] instanceof org.apache.spark.sql.execution.datasources.FilePartition fp)) {
+        return null;
+      }
+      for (var f : fp.files()) {
+        costs[i] += f.length() + open;
+      }
+    }
+    return costs;
+  }
+
+  private static org.apache.spark.rdd.RDD<?> toRdd(Dataset<Row> input) {
+    return ((org.apache.spark.sql.classic.Dataset<Row>) input).queryExecution().toRdd();
+  }
+
   private static PartitionPlan keep(Dataset<Row> input, Partitioning mode, int slots, int splits, String why) {
     return new PartitionPlan(input, mode, slots, splits, splits, false, why);
   }
@@ -214,19 +311,27 @@ public record PartitionPlan(
    * split: each split handed, in order, to the slot that frees first (as Spark's scheduler does).
    */
   static double gain(long[] costs, int slots) {
+    long total = 0;
+    for (long c : costs) {
+      total += c;
+    }
+    long end = makespan(costs, slots);
+    return end == 0 ? 0 : 1 - ((double) total / slots) / end;
+  }
+
+  /** When the last of {@code costs} ends, each handed in order to the slot that frees first. */
+  static long makespan(long[] costs, int slots) {
     PriorityQueue<Long> free = new PriorityQueue<>();
     for (int i = 0; i < slots; i++) {
       free.add(0L);
     }
-    long total = 0;
     long end = 0;
     for (long c : costs) {
       long done = free.poll() + c;
       free.add(done);
       end = Math.max(end, done);
-      total += c;
     }
-    return end == 0 ? 0 : 1 - ((double) total / slots) / end;
+    return end;
   }
 
   /**

@@ -22,6 +22,15 @@ class PartitionPlanTest {
   }
 
   @Test
+  void makespanHandsSplitsInOrderToTheFirstFreeSlot() {
+    // The medium MLP's 3 splits on 2 slots (MiB with open costs): the third is a wave of its own.
+    assertThat(PartitionPlan.makespan(new long[] {108, 108, 72}, 2)).isEqualTo(180);
+    assertThat(PartitionPlan.makespan(new long[] {72, 72, 72, 72}, 2)).isEqualTo(144);
+    assertThat(PartitionPlan.makespan(new long[] {30, 10, 10, 10}, 2)).isEqualTo(30);
+    assertThat(PartitionPlan.makespan(new long[] {}, 2)).isEqualTo(0);
+  }
+
+  @Test
   void localMastersGiveTheirThreads() {
     assertThat(PartitionPlan.localThreads("local")).isEqualTo(1);
     assertThat(PartitionPlan.localThreads("local[2]")).isEqualTo(2);
