@@ -26,7 +26,6 @@ class PartitionSplitsTest {
     Path json = tmp.resolve("ids-json");
     spark.range(0, 300, 1, 5).write().json(json.toString());
     String key = "spark.sql.files.maxPartitionBytes";
-    String before = spark.conf().get(key);
     try {
       // Splits of at most 2 kB: the 3 Parquet files of a few kB each are cut by bytes into 9 ranges,
       // each of the 5 small JSON files is one split at least.
@@ -39,7 +38,7 @@ class PartitionSplitsTest {
       Dataset<Row> seven = p.repartition(7);
       assertThat(PartitionPlan.splits(seven)).isEqualTo(7);
     } finally {
-      spark.conf().set(key, before);
+      spark.conf().unset(key);
       spark.conf().unset("spark.sql.files.openCostInBytes");
     }
   }

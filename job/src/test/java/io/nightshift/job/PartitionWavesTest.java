@@ -23,27 +23,28 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A tabular input whose splits leave the last wave short of slots (3 splits on local[2]) is read
  * again, without a shuffle, in a multiple of the slots, the same rows each once; an input already
- * in a multiple is scored as read. The session's own split size stays as the user set it.
+ * in a multiple is scored as read, and so is an input whose split size the session sets. The
+ * session's conf stays as it was.
  */
 class PartitionWavesTest {
   static final String MAX = "spark.sql.files.maxPartitionBytes";
-  static final long OPEN = 4L << 20; // spark.sql.files.openCostInBytes, Spark's default
+  static final String OPEN_KEY = "spark.sql.files.openCostInBytes";
+  static final long OPEN = 70L << 20;
 
   @TempDir static Path tmp;
   SparkSession spark;
-  String had;
 
   @BeforeEach
   void twoFilesPerSplit() {
     spark = SparkTestSession.get();
-    had = spark.conf().get(MAX);
-    // The user's split size: two small files (each counted as 4 MiB of open cost) per split.
-    spark.conf().set(MAX, "8m");
+    // Each small file counted as 70 MiB of open cost: two per split of Spark's default 128 MiB.
+    spark.conf().set(OPEN_KEY, OPEN);
   }
 
   @AfterEach
   void restore() {
-    spark.conf().set(MAX, had);
+    spark.conf().unset(OPEN_KEY);
+    spark.conf().unset(MAX);
   }
 
   static InferenceSpec tabular(Partitioning partitioning) {
@@ -99,9 +100,26 @@ class PartitionWavesTest {
     String physical = ((org.apache.spark.sql.classic.Dataset<Row>) plan.rows()).queryExecution().executedPlan()
         .toString();
     assertThat(physical).contains("FileScan parquet").doesNotContain("Exchange");
-    // The user's split size is as it was.
-    assertThat(spark.conf().get(MAX)).isEqualTo("8m");
+    // The session's split size is as it was: not set.
+    assertThat(spark.conf().contains(MAX)).isFalse();
     assertThat(PartitionPlan.splits(spark.read().parquet(six.toString()))).isEqualTo(3);
+  }
+
+  @Test
+  void aSplitSizeTheSessionSetsIsKept() {
+    Path six = tmp.resolve("six-user");
+    spark.range(0, 6000, 1, 6).write().parquet(six.toString());
+    spark.conf().unset(OPEN_KEY);
+    spark.conf().set(MAX, "8m"); // two small files (4 MiB of open cost each) per split
+    Dataset<Row> input = spark.read().parquet(six.toString());
+    assertThat(PartitionPlan.splits(input)).isEqualTo(3);
+
+    PartitionPlan plan = PartitionPlan.of(spark, input, tabular(Partitioning.AUTO));
+
+    assertThat(plan.rows()).isSameAs(input);
+    assertThat(plan.partitions()).isEqualTo(3);
+    assertThat(plan.reason()).isEqualTo("tabular: 3 split(s) for 2 slots; rows cost alike");
+    assertThat(spark.conf().get(MAX)).isEqualTo("8m");
   }
 
   @Test

@@ -183,7 +183,7 @@ public record PartitionPlan(
 
   /**
    * A tabular file input whose splits are not a multiple of the slots ends in a wave that leaves
-   * slots idle. Plans the input again with other split sizes ({@value #MAX_PARTITION_BYTES} set for
+   * slots idle. Unless the session sets {@value #MAX_PARTITION_BYTES} itself, plans the input again with other split sizes ({@value #MAX_PARTITION_BYTES} set for
    * that planning only, then restored), never cutting a file finer than Spark cut it, and keeps the
    * cut that shortens the estimated scoring time most (rows cost alike, so a split costs its bytes
    * plus Spark's open cost per file), if by {@value #WAVE_MIN_GAIN} at least. The new Dataset's
@@ -192,6 +192,11 @@ public record PartitionPlan(
    */
   static PartitionPlan waves(SparkSession spark, Dataset<Row> input, Partitioning mode, int slots, int splits) {
     if (splits == 0 || splits % slots == 0) {
+      return null;
+    }
+    // A split size set for the session (by the job's submitter or the cluster's defaults) is the
+    // user's choice, often to get more tasks than files: the input is read as they cut it.
+    if (spark.conf().contains(MAX_PARTITION_BYTES)) {
       return null;
     }
     long open = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().conf().filesOpenCostInBytes();
@@ -214,16 +219,11 @@ public record PartitionPlan(
       long bytes = Math.max(floor, (total + m - 1) / m);
       Dataset<Row> cut = input.toDF(input.columns()); // a query of its own, planned below
       long[] costs;
-      scala.Option<String> had = spark.conf().getOption(MAX_PARTITION_BYTES);
       spark.conf().set(MAX_PARTITION_BYTES, bytes);
       try {
         costs = fileSplitCosts(cut, open);
       } finally {
-        if (had.isDefined()) {
-          spark.conf().set(MAX_PARTITION_BYTES, had.get());
-        } else {
-          spark.conf().unset(MAX_PARTITION_BYTES);
-        }
+        spark.conf().unset(MAX_PARTITION_BYTES); // not set before (checked above)
       }
       if (costs != null) {
         cuts.add(new Cut(cut, costs.length, bytes, makespan(costs, slots)));
